@@ -1,0 +1,121 @@
+from django.db import models
+from django.db.models import F, Q
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Lets shipped fixtures refer to rows by slug, so pks never collide with editors' rows."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class GuideSection(models.Model):
+    """One part of the role guide at /role/: the daily tasks, the tools, the KPIs, …"""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    intro = models.TextField(blank=True, help_text="A short paragraph shown under the title.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class GuideItemManager(models.Manager):
+    def get_by_natural_key(self, section_slug, slug):
+        return self.get(section__slug=section_slug, slug=slug)
+
+
+class GuideItem(models.Model):
+    """An entry of a guide section; a challenge also carries the practice that overcomes it."""
+
+    section = models.ForeignKey(GuideSection, on_delete=models.CASCADE, related_name="items")
+    slug = models.SlugField()
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    remedy_title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For a challenge: the name of the practice that overcomes it.",
+    )
+    remedy = models.TextField(blank=True, help_text="For a challenge: how that practice helps.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = GuideItemManager()
+
+    class Meta:
+        ordering = ["section", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "slug"], name="guide_item_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(remedy="") | ~Q(remedy_title=""),
+                name="guide_item_remedy_has_title",
+                violation_error_message="A remedy needs a title.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.section.natural_key(), self.slug)
+
+    natural_key.dependencies = ["assessments.guidesection"]
+
+
+class SalaryBenchmark(models.Model):
+    """Yearly pay of an ML engineer in one country, in its own currency."""
+
+    slug = models.SlugField(unique=True)
+    country = models.CharField(max_length=80)
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. USD, EUR.")
+    average = models.PositiveIntegerField()
+    low = models.PositiveIntegerField()
+    high = models.PositiveIntegerField()
+    usd_per_unit = models.DecimalField(
+        "US dollars per unit",
+        max_digits=12,
+        decimal_places=6,
+        help_text="Approximate exchange rate, used only to draw the comparison chart.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["order", "country"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__lte=F("average")) & Q(average__lte=F("high")),
+                name="salary_average_within_range",
+                violation_error_message="The average must lie between the low and high figures.",
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_per_unit__gt=0),
+                name="salary_rate_positive",
+                violation_error_message="The exchange rate must be above zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="salary_currency_iso_code",
+                violation_error_message="Use a three-letter currency code in capitals.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} ({self.currency})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def in_usd(self, amount: int) -> int:
+        """An amount of this currency in whole US dollars, at the stored rate."""
+        return round(amount * self.usd_per_unit)

@@ -1,0 +1,21 @@
+"""Creating accounts and reaching their profiles."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from mlcareer.models import Profile
+
+
+@transaction.atomic
+def account_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
+    """Create a user with a hashed password and their profile, both or neither."""
+    user = get_user_model().objects.create_user(username=username, email=email, password=password)
+    Profile.objects.create(user=user)
+    return user
+
+
+def profile_for(user: AbstractBaseUser) -> Profile:
+    """The user's profile, created on first use for accounts made outside sign-up (admin, shell)."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MlcareerConfig(AppConfig):
+    name = "mlcareer"
+    verbose_name = "Accounts"

@@ -1,0 +1,55 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+DAILY_GOAL_MIN = 1
+DAILY_GOAL_MAX = 50
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("“%(value)s” is not a known time zone.", params={"value": value})
+
+
+class Profile(models.Model):
+    """What a user sets about themselves; created with the account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="How MLCareer greets you. Leave blank to use your username."
+    )
+    daily_goal = models.PositiveSmallIntegerField(
+        "daily practice goal",
+        default=5,
+        validators=[MinValueValidator(DAILY_GOAL_MIN), MaxValueValidator(DAILY_GOAL_MAX)],
+        help_text=f"Questions to answer a day, {DAILY_GOAL_MIN} to {DAILY_GOAL_MAX}.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Your days, streaks and review dates follow this time zone.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_goal__gte=DAILY_GOAL_MIN) & Q(daily_goal__lte=DAILY_GOAL_MAX),
+                name="profile_daily_goal_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def greeting_name(self) -> str:
+        return self.display_name or self.user.get_username()

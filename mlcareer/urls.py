@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mlcareer import views
+
+account_urls = [
+    path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
+    path("", include("django.contrib.auth.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include(account_urls)),
+    path("role/", include("assessments.urls")),
+    path("admin/", admin.site.urls),
+]

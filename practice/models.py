@@ -1,0 +1,1 @@
+# Topics, questions, practice sessions and review cards arrive with the question bank.
