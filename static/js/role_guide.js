@@ -25,6 +25,7 @@
           borderColor: "rgb(13, 110, 253)",
           borderWidth: 1,
           borderSkipped: false,
+          order: 2,
         },
         {
           type: "scatter",
@@ -32,6 +33,7 @@
           data: rows.map((row, index) => ({ x: row.average, y: index })),
           backgroundColor: "rgb(25, 135, 84)",
           pointRadius: 5,
+          order: 1,
           yAxisID: "y",
         },
       ],

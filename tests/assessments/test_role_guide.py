@@ -30,7 +30,7 @@ def test_role_guide_lists_salaries_in_local_currency_with_separators(client):
 
     page = client.get("/role/").content.decode()
 
-    assert '<th scope="row">Nigeria</th><td>NGN</td>' in page
+    assert '<th scope="row">Nigeria <span class="fw-normal text-body-secondary">(NGN)</span></th>' in page
     assert "6,000,000" in page and "4,000,000" in page and "10,000,000" in page
     assert 'id="salary-chart-data"' in page
     assert "chart.umd.min.js" in page
