@@ -16,6 +16,6 @@ def account_create(*, username: str, email: str, password: str) -> AbstractBaseU
 
 
 def profile_for(user: AbstractBaseUser) -> Profile:
-    """The user's profile, created on first use for accounts made outside sign-up (admin, shell)."""
+    """The user's profile, created on first use for accounts made outside sign-up."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile

@@ -29,7 +29,9 @@ class SignupForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())],
+        choices=[
+            (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+        ],
         help_text=Profile._meta.get_field("time_zone").help_text,
     )
 

@@ -22,7 +22,9 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="How MLCareer greets you. Leave blank to use your username."
+        max_length=80,
+        blank=True,
+        help_text="How MLCareer greets you. Leave blank to use your username.",
     )
     daily_goal = models.PositiveSmallIntegerField(
         "daily practice goal",

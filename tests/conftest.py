@@ -3,18 +3,19 @@ import pytest
 from tests.factories import make_user
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # The manifest storage needs `collectstatic`; tests serve static files from the source.
+def pytest_configure(config):
+    """Test-only settings, applied once for the whole run (the live server included)."""
+    from django.conf import settings
+
+    # The manifest storage needs `collectstatic`; tests serve static files from the source
+    # folders through the finders, as `runserver` does.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Serve static files from the finders, as `runserver` does, instead of STATIC_ROOT.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

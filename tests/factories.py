@@ -32,8 +32,15 @@ def make_guide_section(**fields):
 
 def make_guide_item(*, section=None, **fields):
     n = next(_sequence)
-    defaults = {"slug": f"item-{n}", "title": f"Item {n}", "body": f"Body of item {n}.", "order": n}
-    return GuideItem.objects.create(section=section or make_guide_section(), **{**defaults, **fields})
+    defaults = {
+        "slug": f"item-{n}",
+        "title": f"Item {n}",
+        "body": f"Body of item {n}.",
+        "order": n,
+    }
+    return GuideItem.objects.create(
+        section=section or make_guide_section(), **{**defaults, **fields}
+    )
 
 
 def make_salary(**fields):

@@ -5,59 +5,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GuideSection',
+            name="GuideSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('intro', models.TextField(blank=True, help_text='A short paragraph shown under the title.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, help_text="A short paragraph shown under the title."
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['order', 'title'],
+                "ordering": ["order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='SalaryBenchmark',
+            name="SalaryBenchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('country', models.CharField(max_length=80)),
-                ('currency', models.CharField(help_text='ISO 4217 code, e.g. USD, EUR.', max_length=3)),
-                ('average', models.PositiveIntegerField()),
-                ('low', models.PositiveIntegerField()),
-                ('high', models.PositiveIntegerField()),
-                ('usd_per_unit', models.DecimalField(decimal_places=6, help_text='Approximate exchange rate, used only to draw the comparison chart.', max_digits=12, verbose_name='US dollars per unit')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("country", models.CharField(max_length=80)),
+                (
+                    "currency",
+                    models.CharField(help_text="ISO 4217 code, e.g. USD, EUR.", max_length=3),
+                ),
+                ("average", models.PositiveIntegerField()),
+                ("low", models.PositiveIntegerField()),
+                ("high", models.PositiveIntegerField()),
+                (
+                    "usd_per_unit",
+                    models.DecimalField(
+                        decimal_places=6,
+                        help_text="Approximate exchange rate, used only to draw the comparison chart.",
+                        max_digits=12,
+                        verbose_name="US dollars per unit",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['order', 'country'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('low__lte', models.F('average')), ('average__lte', models.F('high'))), name='salary_average_within_range', violation_error_message='The average must lie between the low and high figures.'), models.CheckConstraint(condition=models.Q(('usd_per_unit__gt', 0)), name='salary_rate_positive', violation_error_message='The exchange rate must be above zero.'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='salary_currency_iso_code', violation_error_message='Use a three-letter currency code in capitals.')],
+                "ordering": ["order", "country"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("low__lte", models.F("average")), ("average__lte", models.F("high"))
+                        ),
+                        name="salary_average_within_range",
+                        violation_error_message="The average must lie between the low and high figures.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("usd_per_unit__gt", 0)),
+                        name="salary_rate_positive",
+                        violation_error_message="The exchange rate must be above zero.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("currency__regex", "^[A-Z]{3}$")),
+                        name="salary_currency_iso_code",
+                        violation_error_message="Use a three-letter currency code in capitals.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GuideItem',
+            name="GuideItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('title', models.CharField(max_length=120)),
-                ('body', models.TextField()),
-                ('remedy_title', models.CharField(blank=True, help_text='For a challenge: the name of the practice that overcomes it.', max_length=120)),
-                ('remedy', models.TextField(blank=True, help_text='For a challenge: how that practice helps.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessments.guidesection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("title", models.CharField(max_length=120)),
+                ("body", models.TextField()),
+                (
+                    "remedy_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a challenge: the name of the practice that overcomes it.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "remedy",
+                    models.TextField(
+                        blank=True, help_text="For a challenge: how that practice helps."
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="assessments.guidesection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section', 'order', 'title'],
-                'constraints': [models.UniqueConstraint(fields=('section', 'slug'), name='guide_item_unique_slug'), models.CheckConstraint(condition=models.Q(('remedy', ''), models.Q(('remedy_title', ''), _negated=True), _connector='OR'), name='guide_item_remedy_has_title', violation_error_message='A remedy needs a title.')],
+                "ordering": ["section", "order", "title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("section", "slug"), name="guide_item_unique_slug"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("remedy", ""),
+                            models.Q(("remedy_title", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="guide_item_remedy_has_title",
+                        violation_error_message="A remedy needs a title.",
+                    ),
+                ],
             },
         ),
     ]

@@ -2,13 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import mlcareer.models
 from django.conf import settings
 from django.db import migrations, models
 
+import mlcareer.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,18 +17,61 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, help_text='How MLCareer greets you. Leave blank to use your username.', max_length=80)),
-                ('daily_goal', models.PositiveSmallIntegerField(default=5, help_text='Questions to answer a day, 1 to 50.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='daily practice goal')),
-                ('time_zone', models.CharField(default='UTC', help_text='Your days, streaks and review dates follow this time zone.', max_length=64, validators=[mlcareer.models.validate_time_zone])),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="How MLCareer greets you. Leave blank to use your username.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "daily_goal",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Questions to answer a day, 1 to 50.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="daily practice goal",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="UTC",
+                        help_text="Your days, streaks and review dates follow this time zone.",
+                        max_length=64,
+                        validators=[mlcareer.models.validate_time_zone],
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('daily_goal__gte', 1), ('daily_goal__lte', 50)), name='profile_daily_goal_range')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("daily_goal__gte", 1), ("daily_goal__lte", 50)),
+                        name="profile_daily_goal_range",
+                    )
+                ],
             },
         ),
     ]

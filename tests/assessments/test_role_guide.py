@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 def test_role_guide_shows_sections_items_and_remedies(client):
     section = make_guide_section(title="Challenges", intro="What gets in the way.")
-    make_guide_item(section=section, title="Data quality", body="Dirty data misleads models.",
-                    remedy_title="Preprocessing", remedy="Clean it first.")
+    make_guide_item(
+        section=section,
+        title="Data quality",
+        body="Dirty data misleads models.",
+        remedy_title="Preprocessing",
+        remedy="Clean it first.",
+    )
 
     page = client.get("/role/").content.decode()
 
@@ -25,12 +30,21 @@ def test_role_guide_shows_sections_items_and_remedies(client):
 
 
 def test_role_guide_lists_salaries_in_local_currency_with_separators(client):
-    make_salary(country="Nigeria", currency="NGN", low=4_000_000, average=6_000_000,
-                high=10_000_000, usd_per_unit="0.00065")
+    make_salary(
+        country="Nigeria",
+        currency="NGN",
+        low=4_000_000,
+        average=6_000_000,
+        high=10_000_000,
+        usd_per_unit="0.00065",
+    )
 
     page = client.get("/role/").content.decode()
 
-    assert '<th scope="row">Nigeria <span class="fw-normal text-body-secondary">(NGN)</span></th>' in page
+    assert (
+        '<th scope="row">Nigeria <span class="fw-normal text-body-secondary">(NGN)</span></th>'
+        in page
+    )
     assert "6,000,000" in page and "4,000,000" in page and "10,000,000" in page
     assert 'id="salary-chart-data"' in page
     assert "chart.umd.min.js" in page
@@ -66,11 +80,18 @@ def test_role_guide_query_count_does_not_grow_with_content(client, django_assert
 
 
 def test_chart_data_converts_each_range_to_dollars():
-    euro = make_salary(currency="EUR", low=40_000, average=50_000, high=70_000,
-                       usd_per_unit=Decimal("1.08"))
+    euro = make_salary(
+        currency="EUR", low=40_000, average=50_000, high=70_000, usd_per_unit=Decimal("1.08")
+    )
 
     assert salary_chart_data([euro]) == [
-        {"country": euro.country, "currency": "EUR", "low": 43_200, "average": 54_000, "high": 75_600}
+        {
+            "country": euro.country,
+            "currency": "EUR",
+            "low": 43_200,
+            "average": 54_000,
+            "high": 75_600,
+        }
     ]
 
 

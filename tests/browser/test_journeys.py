@@ -37,7 +37,11 @@ def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
     expect(page.get_by_text("Your settings are saved.")).to_be_visible()
     expect(page.get_by_label("Daily practice goal")).to_have_value("8")
     profile = get_user_model().objects.get(username="newcomer").profile
-    assert (profile.display_name, profile.daily_goal, profile.time_zone) == ("Nia", 8, "Europe/Paris")
+    assert (profile.display_name, profile.daily_goal, profile.time_zone) == (
+        "Nia",
+        8,
+        "Europe/Paris",
+    )
 
 
 def test_wrong_password_gets_a_clear_error_then_login_works(page, live_server):
@@ -59,7 +63,9 @@ def test_wrong_password_gets_a_clear_error_then_login_works(page, live_server):
     page.get_by_role("button", name="alice").click()
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(live_server.url + "/")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")
+    ).to_be_visible()
 
 
 def test_role_guide_renders_the_salary_table_and_chart(page, live_server):
@@ -69,7 +75,9 @@ def test_role_guide_renders_the_salary_table_and_chart(page, live_server):
     table = page.locator("#salary-table")
     expect(table.locator("tbody tr")).to_have_count(10)
     expect(table.get_by_role("row", name="Germany")).to_contain_text("75,000")
-    expect(page.get_by_role("heading", name="Common challenges and how to overcome them")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Common challenges and how to overcome them")
+    ).to_be_visible()
     page.wait_for_function("Chart.getChart('salary-chart') !== undefined")
     bars = page.evaluate("Chart.getChart('salary-chart').data.datasets[0].data.length")
     assert bars == 10

@@ -132,7 +132,10 @@ def test_password_reset_mails_a_working_link(client, alice):
     assert "Choose a new password" in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": "fresh-passphrase-for-alice", "new_password2": "fresh-passphrase-for-alice"},
+        {
+            "new_password1": "fresh-passphrase-for-alice",
+            "new_password2": "fresh-passphrase-for-alice",
+        },
     )
     assert done.url == "/accounts/reset/done/"
     alice.refresh_from_db()

@@ -71,7 +71,10 @@ def test_every_shipped_row_passes_model_validation():
 def test_shipped_salary_table_covers_the_ten_countries():
     content_load()
 
-    rows = {row.country: (row.currency, row.low, row.average, row.high) for row in SalaryBenchmark.objects.all()}
+    rows = {
+        row.country: (row.currency, row.low, row.average, row.high)
+        for row in SalaryBenchmark.objects.all()
+    }
 
     assert len(rows) == 10
     assert rows["United States"] == ("USD", 80_000, 120_000, 180_000)
@@ -84,7 +87,14 @@ def test_shipped_guide_has_every_section_of_the_role():
 
     slugs = set(GuideSection.objects.values_list("slug", flat=True))
 
-    assert {"what-the-role-does", "daily-tasks", "tools", "challenges", "kpis", "career-tips"} <= slugs
+    assert {
+        "what-the-role-does",
+        "daily-tasks",
+        "tools",
+        "challenges",
+        "kpis",
+        "career-tips",
+    } <= slugs
     challenges = GuideItem.objects.filter(section__slug="challenges")
     assert challenges.count() == 4
     assert all(item.remedy and item.remedy_title for item in challenges)

@@ -43,8 +43,15 @@ def test_profile_saves_and_confirms(alice_client, alice):
         ("time_zone", "Mars/Olympus", "Select a valid choice"),
     ],
 )
-def test_profile_rejects_bad_values_and_keeps_what_was_typed(alice_client, alice, field, value, message):
-    data = {"display_name": "Typed name", "daily_goal": "7", "time_zone": "Asia/Tokyo", field: value}
+def test_profile_rejects_bad_values_and_keeps_what_was_typed(
+    alice_client, alice, field, value, message
+):
+    data = {
+        "display_name": "Typed name",
+        "daily_goal": "7",
+        "time_zone": "Asia/Tokyo",
+        field: value,
+    }
 
     response = alice_client.post("/accounts/profile/", data)
 

@@ -14,8 +14,12 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(DJANGO_SETTINGS_MODULE="mlcareer.settings", **env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=clean,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -6,13 +6,24 @@ from django.views.defaults import server_error
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/", "/role/", "/healthz", "/accounts/login/", "/accounts/signup/",
-                                 "/accounts/password_reset/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/role/",
+        "/healthz",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
+    ],
+)
 def test_public_pages_open_without_login(client, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", "/accounts/profile/", "/accounts/password_change/"])
+@pytest.mark.parametrize(
+    "url", ["/dashboard/", "/accounts/profile/", "/accounts/password_change/"]
+)
 def test_private_pages_send_anonymous_visitors_to_login(client, url):
     response = client.get(url)
 
