@@ -1,5 +1,11 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+LEVEL_MIN = 0
+LEVEL_MAX = 4
+LEVEL_VALIDATORS = [MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)]
+LEVEL_IN_RANGE = Q(level__gte=LEVEL_MIN) & Q(level__lte=LEVEL_MAX)
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -119,3 +125,129 @@ class SalaryBenchmark(models.Model):
     def in_usd(self, amount: int) -> int:
         """An amount of this currency in whole US dollars, at the stored rate."""
         return round(amount * self.usd_per_unit)
+
+
+class SkillArea(models.Model):
+    """A family of skills, e.g. "Data preparation" or "ML in production"."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Skill(models.Model):
+    """One concrete ability an ML engineer needs, rated on a 0–4 rubric."""
+
+    area = models.ForeignKey(SkillArea, on_delete=models.PROTECT, related_name="skills")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    description = models.TextField()
+    qualification = models.CharField(
+        max_length=160,
+        help_text="Where the role asks for it: the qualification, tool or daily task it comes from.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["area__order", "order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class RubricLevelManager(models.Manager):
+    def get_by_natural_key(self, skill_slug, level):
+        return self.get(skill__slug=skill_slug, level=level)
+
+
+class RubricLevel(models.Model):
+    """What a skill looks like at one level, in observable behaviour."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="rubric_levels")
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    title = models.CharField(max_length=80)
+    descriptor = models.TextField()
+
+    objects = RubricLevelManager()
+
+    class Meta:
+        ordering = ["skill", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "level"], name="rubric_one_per_skill_level"),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="rubric_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill} · {self.level} {self.title}"
+
+    def natural_key(self):
+        return (*self.skill.natural_key(), self.level)
+
+    natural_key.dependencies = ["assessments.skill"]
+
+
+class RoleProfile(models.Model):
+    """A role a learner can aim at, e.g. junior ML engineer, with a target level per skill."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TargetLevelManager(models.Manager):
+    def get_by_natural_key(self, profile_slug, skill_slug):
+        return self.get(profile__slug=profile_slug, skill__slug=skill_slug)
+
+
+class TargetLevel(models.Model):
+    profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE, related_name="targets")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="targets")
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+
+    objects = TargetLevelManager()
+
+    class Meta:
+        ordering = ["profile", "skill"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "skill"], name="target_one_per_profile_skill"
+            ),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="target_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.profile}: {self.skill} at {self.level}"
+
+    def natural_key(self):
+        return (*self.profile.natural_key(), *self.skill.natural_key())
+
+    natural_key.dependencies = ["assessments.roleprofile", "assessments.skill"]

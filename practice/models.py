@@ -1,1 +1,217 @@
-# Topics, questions, practice sessions and review cards arrive with the question bank.
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from assessments.models import SlugNaturalKeyManager
+
+
+class Topic(models.Model):
+    """A subject interviews cover, e.g. "Model evaluation and metrics"."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+
+class QuestionManager(SlugNaturalKeyManager.from_queryset(QuestionQuerySet)):
+    pass
+
+
+class Question(models.Model):
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    class Kind(models.TextChoices):
+        CONCEPTUAL = "conceptual", "Conceptual"
+        CODING = "coding", "Coding"
+        SYSTEM_DESIGN = "system_design", "System design"
+        BEHAVIOURAL = "behavioural", "Behavioural"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    prompt = models.TextField(help_text="The question as the candidate sees it, in Markdown.")
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    skills = models.ManyToManyField(
+        "assessments.Skill",
+        related_name="questions",
+        help_text="The skills the question exercises.",
+    )
+    model_answer = models.TextField(help_text="A strong answer, in Markdown.")
+    suggested_minutes = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_questions",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["topic__order", "difficulty", "title"]
+        indexes = [models.Index(fields=["status", "topic"], name="question_status_topic")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suggested_minutes__gte=1) & Q(suggested_minutes__lte=60),
+                name="question_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__in=["easy", "medium", "hard"]),
+                name="question_difficulty_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["conceptual", "coding", "system_design", "behavioural"]),
+                name="question_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "retired"]),
+                name="question_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class KeyPointManager(models.Manager):
+    def get_by_natural_key(self, question_slug, order):
+        return self.get(question__slug=question_slug, order=order)
+
+
+class KeyPoint(models.Model):
+    """One thing a complete answer covers, with the words that show it was covered."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=300)
+    keywords = models.TextField(
+        help_text="Comma-separated words or phrases, synonyms included; "
+        "an answer that uses any of them covers this point."
+    )
+
+    objects = KeyPointManager()
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="key_point_unique_order")
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["practice.question"]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="bookmarks")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="bookmark_once_per_question")
+        ]
+
+
+class QuestionNote(models.Model):
+    """A user's private note on a question."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_notes"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=5000)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="note_once_per_question")
+        ]
+
+
+class QuestionFlag(models.Model):
+    """A user's report that a question is unclear, wrong or a duplicate, for editors to resolve."""
+
+    class Reason(models.TextChoices):
+        UNCLEAR = "unclear", "Unclear"
+        WRONG = "wrong", "Wrong or misleading"
+        DUPLICATE = "duplicate", "Duplicate of another question"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_flags"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    comment = models.TextField(max_length=2000, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            # A double submit must not file the same open flag twice.
+            models.UniqueConstraint(
+                fields=["user", "question", "reason"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_one_open_per_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["unclear", "wrong", "duplicate"]), name="flag_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.question}"

@@ -1,0 +1,93 @@
+"""The shipped question bank and skills catalogue meet the bar a candidate can rely on."""
+
+import re
+
+import pytest
+
+from assessments.models import LEVEL_MAX, LEVEL_MIN, RoleProfile, Skill
+from mlcareer.content import content_load
+from practice.models import Question, Topic
+
+pytestmark = pytest.mark.django_db
+
+# The interview questions of the role guide's source, each shipped as a question.
+ROLE_INTERVIEW_QUESTIONS = [
+    "experience-with-ml-algorithms",
+    "handle-missing-data",
+    "prevent-overfitting",
+    "evaluate-model-performance",
+    "experience-with-deep-learning-frameworks",
+    "normalisation-and-feature-scaling",
+    "ethical-and-unbiased-models",
+]
+
+
+@pytest.fixture
+def bank(db):
+    content_load()
+    return Question.objects.published().prefetch_related("key_points", "skills")
+
+
+def _words(markdown: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9][\w'’-]*", markdown))
+
+
+def test_bank_has_at_least_150_published_questions_over_12_topics(bank):
+    assert bank.count() >= 150
+    assert Topic.objects.filter(questions__status="published").distinct().count() >= 12
+
+
+def test_every_interview_question_of_the_role_is_in_the_bank(bank):
+    shipped = set(bank.values_list("slug", flat=True))
+
+    assert sorted(set(ROLE_INTERVIEW_QUESTIONS) - shipped) == []
+
+
+def test_every_question_is_complete(bank):
+    problems = []
+    for question in bank:
+        points = list(question.key_points.all())
+        if _words(question.model_answer) < 80:
+            problems.append(f"{question.slug}: model answer under 80 words")
+        if not 3 <= len(points) <= 6:
+            problems.append(f"{question.slug}: {len(points)} key points")
+        if any(not point.keyword_list for point in points):
+            problems.append(f"{question.slug}: a key point without keywords")
+        if not question.skills.all():
+            problems.append(f"{question.slug}: no skill")
+        question.full_clean()
+    assert problems == []
+
+
+def test_titles_are_unique(bank):
+    titles = [title.lower() for title in bank.values_list("title", flat=True)]
+
+    assert len(titles) == len(set(titles))
+
+
+def test_every_skill_has_five_distinct_rubric_levels(db):
+    content_load()
+    skills = Skill.objects.prefetch_related("rubric_levels")
+
+    assert skills.count() >= 16
+    for skill in skills:
+        levels = list(skill.rubric_levels.all())
+        assert [level.level for level in levels] == list(range(LEVEL_MIN, LEVEL_MAX + 1)), skill
+        assert len({level.descriptor for level in levels}) == 5, skill
+        assert len({level.title for level in levels}) == 5, skill
+
+
+def test_role_profiles_set_a_target_for_every_skill(db):
+    content_load()
+    skill_count = Skill.objects.count()
+    profiles = RoleProfile.objects.prefetch_related("targets")
+
+    assert profiles.count() >= 3
+    for profile in profiles:
+        assert len(profile.targets.all()) == skill_count, profile
+
+
+def test_every_skill_is_exercised_by_some_question(bank):
+    unexercised = Skill.objects.filter(questions__isnull=True).values_list("slug", flat=True)
+
+    assert list(unexercised) == []
