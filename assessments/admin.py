@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from assessments.models import GuideItem, GuideSection, SalaryBenchmark
+from assessments.models import (
+    LEVEL_MAX,
+    LEVEL_MIN,
+    GuideItem,
+    GuideSection,
+    RoleProfile,
+    RubricLevel,
+    SalaryBenchmark,
+    Skill,
+    SkillArea,
+    TargetLevel,
+)
 
 
 class GuideItemInline(admin.StackedInline):
@@ -33,3 +44,42 @@ class SalaryBenchmarkAdmin(admin.ModelAdmin):
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("country",)}
     search_fields = ("country", "currency")
+
+
+@admin.register(SkillArea)
+class SkillAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+    max_num = LEVEL_MAX - LEVEL_MIN + 1
+    fields = ("level", "title", "descriptor")
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name", "area", "slug", "order")
+    list_filter = ("area",)
+    list_select_related = ("area",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [RubricLevelInline]
+
+
+class TargetLevelInline(admin.TabularInline):
+    model = TargetLevel
+    extra = 0
+    autocomplete_fields = ("skill",)
+
+
+@admin.register(RoleProfile)
+class RoleProfileAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+    inlines = [TargetLevelInline]

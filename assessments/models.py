@@ -156,7 +156,7 @@ class Skill(models.Model):
     description = models.TextField()
     qualification = models.CharField(
         max_length=160,
-        help_text="Where the role asks for it: the qualification, tool or daily task it comes from.",
+        help_text="Where the role asks for it: the qualification, tool or task it comes from.",
     )
     order = models.PositiveSmallIntegerField(default=0)
 

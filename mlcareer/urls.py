@@ -15,5 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(account_urls)),
     path("role/", include("assessments.urls")),
+    path("", include("practice.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -158,6 +158,9 @@ class Bookmark(models.Model):
             models.UniqueConstraint(fields=["user", "question"], name="bookmark_once_per_question")
         ]
 
+    def __str__(self):
+        return f"{self.user} bookmarked {self.question}"
+
 
 class QuestionNote(models.Model):
     """A user's private note on a question."""
@@ -173,6 +176,9 @@ class QuestionNote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "question"], name="note_once_per_question")
         ]
+
+    def __str__(self):
+        return f"Note by {self.user} on {self.question}"
 
 
 class QuestionFlag(models.Model):

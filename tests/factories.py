@@ -4,8 +4,9 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from assessments.models import GuideItem, GuideSection, SalaryBenchmark
+from assessments.models import GuideItem, GuideSection, SalaryBenchmark, Skill, SkillArea
 from mlcareer.accounts import account_create
+from practice.models import KeyPoint, Question, Topic
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -56,3 +57,52 @@ def make_salary(**fields):
         "order": n,
     }
     return SalaryBenchmark.objects.create(**{**defaults, **fields})
+
+
+def make_skill_area(**fields):
+    n = next(_sequence)
+    return SkillArea.objects.create(
+        **{"name": f"Area {n}", "slug": f"area-{n}", "order": n, **fields}
+    )
+
+
+def make_skill(*, area=None, **fields):
+    n = next(_sequence)
+    defaults = {
+        "name": f"Skill {n}",
+        "slug": f"skill-{n}",
+        "description": f"What skill {n} is.",
+        "qualification": "Qualification: testing",
+        "order": n,
+    }
+    return Skill.objects.create(area=area or make_skill_area(), **{**defaults, **fields})
+
+
+def make_topic(**fields):
+    n = next(_sequence)
+    return Topic.objects.create(
+        **{"name": f"Topic {n}", "slug": f"topic-{n}", "order": n, **fields}
+    )
+
+
+def make_question(*, topic=None, skills=None, key_points=None, **fields):
+    """A published question with two key points and one skill unless told otherwise."""
+    n = next(_sequence)
+    defaults = {
+        "title": f"Question {n}",
+        "slug": f"question-{n}",
+        "prompt": f"Explain idea number {n}.",
+        "difficulty": Question.Difficulty.MEDIUM,
+        "kind": Question.Kind.CONCEPTUAL,
+        "model_answer": f"The answer to question {n}.",
+        "status": Question.Status.PUBLISHED,
+    }
+    question = Question.objects.create(topic=topic or make_topic(), **{**defaults, **fields})
+    question.skills.set(skills if skills is not None else [make_skill()])
+    if key_points is None:
+        key_points = [("First point", "first, one"), ("Second point", "second, two")]
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=question, order=order, text=text, keywords=keywords)
+        for order, (text, keywords) in enumerate(key_points, start=1)
+    )
+    return question

@@ -1,0 +1,191 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, JSON
+from import_export.forms import ImportForm
+
+from practice.curation import question_duplicate, questions_set_status
+from practice.models import KeyPoint, Question, QuestionFlag, Topic
+from practice.rendering import render_markdown
+from practice.resources import QuestionResource
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class QuestionImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            )
+        return upload
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "published_questions")
+    list_editable = ("order",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "description")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                published_count=Count(
+                    "questions", filter=Q(questions__status=Question.Status.PUBLISHED)
+                )
+            )
+        )
+
+    @admin.display(description="published questions", ordering="published_count")
+    def published_questions(self, topic):
+        return topic.published_count
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    extra = 1
+    fields = ("order", "text", "keywords")
+
+
+@admin.register(Question)
+class QuestionAdmin(ImportExportModelAdmin):
+    resource_classes = [QuestionResource]
+    import_form_class = QuestionImportForm
+    import_error_display = ("message",)
+    import_template_name = "admin/practice/question/import.html"
+    import_formats = [CSV, JSON]
+    export_formats = [CSV, JSON]
+    list_display = ("title", "topic", "difficulty", "kind", "status", "skill_names", "open_flags")
+    list_filter = ("status", "topic", "difficulty", "kind", "skills")
+    list_select_related = ("topic",)
+    search_fields = ("title", "slug", "prompt", "model_answer")
+    autocomplete_fields = ("skills",)
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("preview", "author", "created", "updated")
+    inlines = [KeyPointInline]
+    actions = ["publish", "retire", "duplicate"]
+    fieldsets = [
+        (None, {"fields": ("title", "slug", "topic", "skills", "status")}),
+        ("Question", {"fields": ("prompt", "difficulty", "kind", "suggested_minutes")}),
+        ("Answer", {"fields": ("model_answer",)}),
+        ("Preview", {"fields": ("preview",)}),
+        ("History", {"fields": ("author", "created", "updated"), "classes": ("collapse",)}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("skills")
+            .annotate(open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        )
+
+    @admin.display(description="skills")
+    def skill_names(self, question):
+        return ", ".join(skill.name for skill in question.skills.all())
+
+    @admin.display(description="open flags", ordering="open_flag_count")
+    def open_flags(self, question):
+        return question.open_flag_count
+
+    @admin.display(description="how users see it")
+    def preview(self, question):
+        if not question.pk:
+            return "Save the question to see the preview."
+        return format_html(
+            '<div class="question-preview"><h3>{}</h3>{}<h4>Model answer</h4>{}</div>',
+            question.title,
+            render_markdown(question.prompt),
+            render_markdown(question.model_answer),
+        )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        chosen = dict(form.fields["format"].choices).get(
+            form.data.get("format"), "the chosen format"
+        )
+        form.add_error(
+            "import_file",
+            f"The file could not be read as {chosen}. Save it as UTF-8 {chosen} "
+            "with a header row (see the columns listed above), or choose the other format.",
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected questions")
+    def publish(self, request, queryset):
+        count = questions_set_status(queryset, Question.Status.PUBLISHED)
+        self.message_user(request, f"{count} question(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Retire the selected questions")
+    def retire(self, request, queryset):
+        count = questions_set_status(queryset, Question.Status.RETIRED)
+        self.message_user(request, f"{count} question(s) retired.", messages.SUCCESS)
+
+    @admin.action(description="Duplicate the selected questions as drafts")
+    def duplicate(self, request, queryset):
+        copies = [question_duplicate(question, author=request.user) for question in queryset]
+        self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
+
+
+class FlagStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
+
+    def choices(self, changelist):
+        # "Open" is the default view of the queue, so "All" needs its own value.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "open") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        state = self.value() or "open"
+        if state == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if state == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(QuestionFlag)
+class QuestionFlagAdmin(admin.ModelAdmin):
+    list_display = ("question", "reason", "comment", "user", "created", "resolved_at")
+    list_filter = (FlagStatusFilter, "reason")
+    list_select_related = ("question", "user")
+    search_fields = ("question__title", "comment")
+    readonly_fields = (
+        "user",
+        "question",
+        "reason",
+        "comment",
+        "created",
+        "resolved_at",
+        "resolved_by",
+    )
+    actions = ["resolve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Mark the selected flags as resolved")
+    def resolve(self, request, queryset):
+        count = queryset.filter(resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=request.user
+        )
+        self.message_user(request, f"{count} flag(s) resolved.", messages.SUCCESS)

@@ -1,0 +1,43 @@
+"""Editors' bulk operations on the question bank."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+
+from practice.models import KeyPoint, Question
+
+COPY_SUFFIX = "-copy"
+
+
+def questions_set_status(questions: QuerySet[Question], status: str) -> int:
+    """Set the status of every question in `questions`; returns how many changed."""
+    return questions.exclude(status=status).update(status=status)
+
+
+@transaction.atomic
+def question_duplicate(question: Question, *, author: AbstractBaseUser | None) -> Question:
+    """A draft copy of a question with its key points and skills, under a free slug."""
+    base = f"{question.slug[: 120 - len(COPY_SUFFIX) - 4]}{COPY_SUFFIX}"
+    slug, n = base, 1
+    while Question.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    points = list(question.key_points.all())
+    skills = list(question.skills.all())
+    copy = Question.objects.create(
+        title=f"{question.title} (copy)"[:200],
+        slug=slug,
+        prompt=question.prompt,
+        difficulty=question.difficulty,
+        kind=question.kind,
+        topic_id=question.topic_id,
+        model_answer=question.model_answer,
+        suggested_minutes=question.suggested_minutes,
+        status=Question.Status.DRAFT,
+        author=author,
+    )
+    copy.skills.set(skills)
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=copy, order=p.order, text=p.text, keywords=p.keywords) for p in points
+    )
+    return copy

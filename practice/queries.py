@@ -1,0 +1,69 @@
+"""Reads of the question bank for the pages that browse it."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from practice.models import Bookmark, KeyPoint, Question, QuestionFlag, QuestionNote
+
+
+def question_search(
+    *,
+    user: AbstractBaseUser,
+    text: str = "",
+    topic: str = "",
+    difficulty: str = "",
+    kind: str = "",
+    skill: str = "",
+    bookmarked: bool = False,
+) -> QuerySet[Question]:
+    """Published questions matching every given filter, with `is_bookmarked` for `user`.
+
+    `text` matches when each of its words appears in the title or the prompt (any case).
+    `topic` and `skill` are slugs. Empty filters are ignored. Ordered by topic, then title.
+    """
+    questions = (
+        Question.objects.published()
+        .select_related("topic")
+        .prefetch_related("skills")
+        .annotate(
+            is_bookmarked=Exists(Bookmark.objects.filter(user=user, question=OuterRef("pk")))
+        )
+        .order_by("topic__order", "title", "pk")
+    )
+    for word in text.split():
+        questions = questions.filter(Q(title__icontains=word) | Q(prompt__icontains=word))
+    if topic:
+        questions = questions.filter(topic__slug=topic)
+    if difficulty:
+        questions = questions.filter(difficulty=difficulty)
+    if kind:
+        questions = questions.filter(kind=kind)
+    if skill:
+        questions = questions.filter(skills__slug=skill)
+    if bookmarked:
+        questions = questions.filter(is_bookmarked=True)
+    return questions
+
+
+def question_for_user(*, user: AbstractBaseUser, pk: int) -> Question:
+    """A question the user may read: published ones, and any for staff (a preview). 404 if not."""
+    questions = Question.objects.select_related("topic").prefetch_related("skills")
+    if not user.is_staff:
+        questions = questions.published()
+    try:
+        return questions.get(pk=pk)
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
+
+
+def question_marks(*, user: AbstractBaseUser, question: Question) -> dict:
+    """What the user has attached to a question: bookmark, note, open flags; and its key points."""
+    return {
+        "key_points": list(KeyPoint.objects.filter(question=question).order_by("order")),
+        "is_bookmarked": Bookmark.objects.filter(user=user, question=question).exists(),
+        "note": QuestionNote.objects.filter(user=user, question=question).first(),
+        "open_flags": list(
+            QuestionFlag.objects.filter(user=user, question=question, resolved_at__isnull=True)
+        ),
+    }

@@ -1,0 +1,31 @@
+"""Markdown to safe HTML for questions, answers and notes."""
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "a", "sup", "sub", "del",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "th": {"align"}, "td": {"align"}}
+MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render Markdown and strip anything that could run script: tags, handlers, javascript: URLs.
+
+    Headings start at h3 so that content never outranks the page's own h1 and h2.
+    """
+    html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
+    html = html.replace("<h2>", "<h4>").replace("</h2>", "</h4>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

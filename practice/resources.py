@@ -1,0 +1,146 @@
+"""Bulk import and export of questions, with their key points and skills, in admin.
+
+One row a question. Columns: slug (identifies the question: an existing slug updates it),
+title, topic (a topic slug), difficulty, kind, status, suggested_minutes, skills (skill
+slugs separated by commas), prompt and model_answer (Markdown), and key_points: one key
+point a line, written `text :: keyword, keyword, …`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import fields, resources, widgets
+
+from assessments.models import Skill
+from practice.models import KeyPoint, Question, Topic
+
+KEY_POINT_SEPARATOR = "::"
+MAX_KEY_POINTS = 6
+
+
+def key_points_parse(cell: str) -> list[tuple[str, str]]:
+    """Read the key_points cell into (text, keywords) pairs; ValueError says what is wrong."""
+    points = []
+    for number, line in enumerate((cell or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        text, separator, keywords = line.partition(KEY_POINT_SEPARATOR)
+        if not separator or not text.strip() or not keywords.strip():
+            raise ValueError(
+                f"key point {number} must read “text {KEY_POINT_SEPARATOR} keyword, keyword”; "
+                f"got “{line.strip()[:80]}”."
+            )
+        points.append(
+            (text.strip(), ", ".join(k.strip() for k in keywords.split(",") if k.strip()))
+        )
+    if not 1 <= len(points) <= MAX_KEY_POINTS:
+        raise ValueError(
+            f"a question needs 1 to {MAX_KEY_POINTS} key points; found {len(points)}."
+        )
+    return points
+
+
+def key_points_format(points) -> str:
+    return "\n".join(f"{point.text} {KEY_POINT_SEPARATOR} {point.keywords}" for point in points)
+
+
+class TopicWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(Topic, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            raise ValueError("the topic is missing.")
+        try:
+            return super().clean(value, row, **kwargs)
+        except Topic.DoesNotExist:
+            raise ValueError(f"there is no topic with the slug “{value}”.") from None
+
+
+class QuestionResource(resources.ModelResource):
+    topic = fields.Field(attribute="topic", column_name="topic", widget=TopicWidget())
+    skills = fields.Field(
+        attribute="skills",
+        column_name="skills",
+        widget=widgets.ManyToManyWidget(Skill, field="slug", separator=","),
+    )
+    key_points = fields.Field(column_name="key_points", readonly=True)
+
+    class Meta:
+        model = Question
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "title",
+            "topic",
+            "difficulty",
+            "kind",
+            "status",
+            "suggested_minutes",
+            "skills",
+            "prompt",
+            "model_answer",
+            "key_points",
+        ]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def before_import(self, dataset, **kwargs):
+        columns = list(self._meta.fields)
+        headers = [str(header).strip() for header in (dataset.headers or [])]
+        missing = [column for column in columns if column not in headers]
+        unknown = [header for header in headers if header not in columns]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append(f"missing columns: {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown columns: {', '.join(unknown)}")
+            raise ValueError(
+                f"The file's header row does not match ({'; '.join(problems)}). "
+                f"Expected exactly: {', '.join(columns)}."
+            )
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return Question.objects.select_related("topic").prefetch_related("skills", "key_points")
+
+    def get_queryset(self):
+        return Question.objects.select_related("topic")
+
+    def dehydrate_key_points(self, question: Question) -> str:
+        return key_points_format(question.key_points.all())
+
+    def dehydrate_skills(self, question: Question) -> str:
+        return ",".join(skill.slug for skill in question.skills.all())
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance._imported_key_points = key_points_parse(row.get("key_points", ""))
+        except ValueError as error:
+            errors["key_points"] = [str(error)]
+        slugs = [s.strip() for s in str(row.get("skills") or "").split(",") if s.strip()]
+        known = set(Skill.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        if not slugs:
+            errors["skills"] = ["a question needs at least one skill."]
+        elif unknown := [slug for slug in slugs if slug not in known]:
+            errors["skills"] = [f"unknown skill slug(s): {', '.join(unknown)}."]
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if instance.pk is None and instance.author_id is None and user is not None:
+            instance.author = user
+
+    def after_save_instance(self, instance, row, **kwargs):
+        with transaction.atomic():
+            instance.key_points.all().delete()
+            KeyPoint.objects.bulk_create(
+                KeyPoint(question=instance, order=order, text=text, keywords=keywords)
+                for order, (text, keywords) in enumerate(instance._imported_key_points, start=1)
+            )
