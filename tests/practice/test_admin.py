@@ -48,7 +48,9 @@ def _row(n, **overrides):
         "skills": "model-evaluation,python",
         "prompt": f"What is **metric {n}**?",
         "model_answer": f"Metric {n} measures things.",
-        "key_points": "Defines it :: definition, define\nGives an example :: example, for instance",
+        "key_points": (
+            "Defines it :: definition, define\nGives an example :: example, for instance"
+        ),
     }
     return {**row, **overrides}
 
@@ -232,7 +234,9 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
                 tuple(sorted(s.slug for s in q.skills.all())),
                 tuple((p.order, p.text, p.keywords) for p in q.key_points.all()),
             )
-            for q in Question.objects.select_related("topic").prefetch_related("skills", "key_points")
+            for q in Question.objects.select_related("topic").prefetch_related(
+                "skills", "key_points"
+            )
         )  # fmt: skip
 
     before = snapshot()
