@@ -18,9 +18,8 @@ class QuestionFilterForm(forms.Form):
 
     def __init__(self, *args, topics: list[Topic], skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": "e.g. overfitting, precision recall", "type": "search"}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = "e.g. overfitting, precision recall"
         self.fields["topic"].choices = [("", "Any topic")] + [(t.slug, t.name) for t in topics]
         self.fields["skill"].choices = [("", "Any skill")] + [(s.slug, s.name) for s in skills]
 

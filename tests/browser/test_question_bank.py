@@ -1,0 +1,82 @@
+import pytest
+from playwright.sync_api import expect
+
+from practice.models import Bookmark, QuestionNote
+from tests.browser.conftest import assert_accessible, assert_fits_width
+from tests.factories import DEFAULT_PASSWORD, make_question, make_skill, make_topic, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(live_server.url + "/dashboard/")
+
+
+@pytest.fixture
+def bank(db):
+    evaluation = make_topic(name="Model evaluation", slug="model-evaluation")
+    metrics = make_skill(name="Model evaluation and metrics", slug="metrics")
+    make_question(
+        title="When is recall more important than precision?",
+        prompt="Give an example where **missing a positive** costs more.",
+        model_answer="In cancer screening a missed case is worse than a false alarm.",
+        topic=evaluation,
+        skills=[metrics],
+        key_points=[("Defines recall", "recall, sensitivity"), ("Gives a costly-miss example", "cancer")],
+    )
+    for n in range(25):
+        make_question(title=f"Other question {n:02}", topic=make_topic())
+
+
+def test_search_then_bookmark_and_note_a_question(page, live_server, bank):
+    alice = make_user(username="alice")
+    _log_in(page, live_server, "alice")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Questions").click()
+    expect(page.get_by_text("26 questions")).to_be_visible()
+    expect(page.get_by_role("link", name="Next")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("searchbox", name="Search").fill("recall")
+    page.get_by_label("Topic").select_option(label="Model evaluation")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("1 question matches your search")).to_be_visible()
+    page.get_by_role("link", name="When is recall more important than precision?").click()
+
+    expect(page.get_by_role("heading", name="When is recall more important")).to_be_visible()
+    answer = page.get_by_text("In cancer screening a missed case")
+    expect(answer).to_be_hidden()
+    assert_accessible(page)
+    page.get_by_text("Show the model answer and its key points").click()
+    expect(answer).to_be_visible()
+    expect(page.get_by_text("Gives a costly-miss example")).to_be_visible()
+
+    page.get_by_role("button", name="☆ Bookmark").click()
+    expect(page.get_by_role("button", name="★ Bookmarked")).to_be_visible()
+    assert Bookmark.objects.filter(user=alice).count() == 1
+
+    page.get_by_label("My private note").fill("Lead with the screening example.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    expect(page.get_by_label("My private note")).to_have_value("Lead with the screening example.")
+    assert QuestionNote.objects.get(user=alice).text == "Lead with the screening example."
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/questions/?bookmarked=on")
+    expect(page.get_by_text("1 question matches your search")).to_be_visible()
+
+
+def test_question_pages_fit_a_phone(phone_page, live_server, bank):
+    make_user(username="alice")
+    _log_in(phone_page, live_server, "alice")
+
+    phone_page.goto(live_server.url + "/questions/")
+    assert_fits_width(phone_page)
+    assert_accessible(phone_page)
+    phone_page.get_by_role("link", name="When is recall more important than precision?").click()
+    assert_fits_width(phone_page)
+    assert_accessible(phone_page)
