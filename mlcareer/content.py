@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import serializers
 from django.db import transaction
+from django.utils import timezone
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -47,9 +48,21 @@ def content_load(*, files: list[Path] | None = None, overwrite: bool = False) ->
                 if exists and not overwrite:
                     report.kept += 1
                     continue
+                _fill_timestamps(instance)
                 shipped.save()
                 if exists:
                     report.updated += 1
                 else:
                     report.created += 1
     return report
+
+
+def _fill_timestamps(instance) -> None:
+    """Fixtures are saved raw, which skips auto_now fields; give them the load time."""
+    now = timezone.now()
+    for model_field in instance._meta.concrete_fields:
+        automatic = getattr(model_field, "auto_now", False) or getattr(
+            model_field, "auto_now_add", False
+        )
+        if automatic and getattr(instance, model_field.attname) is None:
+            setattr(instance, model_field.attname, now)
