@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mlcareer.accounts import account_create, profile_for
 from mlcareer.forms import ProfileForm, SignupForm
+from mlcareer.middleware import SESSION_TIME_ZONE_KEY
 
 
 @login_not_required
@@ -44,7 +45,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile_for(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile = form.save()
+        request.session[SESSION_TIME_ZONE_KEY] = profile.time_zone
         messages.success(request, "Your settings are saved.")
         return redirect("profile")
     return render(request, "mlcareer/profile.html", {"form": form})

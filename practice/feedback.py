@@ -38,7 +38,7 @@ STOP_WORDS = frozenset(
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
     yourself yourselves one two use used using get make may might much many well also via
-    e g eg ie etc way thing things""".split()
+    e g eg ie etc way thing things""".split()  # noqa: SIM905
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -54,7 +54,7 @@ class KeyPointLike(Protocol):
 # Words that end in "s" without being plurals.
 _SINGULAR_WITH_S = frozenset(
     """bias alias atlas canvas lens news series species pandas kubernetes redis has was does
-    yes plus its this thus gas""".split()
+    yes plus its this thus gas""".split()  # noqa: SIM905
 )
 
 

@@ -1,7 +1,16 @@
 from django import forms
 
 from assessments.models import Skill
-from practice.models import Question, QuestionFlag, QuestionNote, Topic
+from practice.models import (
+    ANSWER_MAX_CHARS,
+    Grade,
+    PracticeSession,
+    Question,
+    QuestionFlag,
+    QuestionNote,
+    Topic,
+)
+from practice.sessions import DEFAULT_QUESTIONS, SESSION_MAX_QUESTIONS, SessionRequest
 
 
 class QuestionFilterForm(forms.Form):
@@ -15,6 +24,7 @@ class QuestionFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Question.Kind.choices])
     skill = forms.ChoiceField(required=False)
     bookmarked = forms.BooleanField(label="Bookmarked only", required=False)
+    unpractised = forms.BooleanField(label="Not yet practised", required=False)
 
     def __init__(self, *args, topics: list[Topic], skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +45,7 @@ class QuestionFilterForm(forms.Form):
             "kind": data["kind"],
             "skill": data["skill"],
             "bookmarked": data["bookmarked"],
+            "unpractised": data["unpractised"],
         }
 
 
@@ -54,3 +65,91 @@ class FlagForm(forms.ModelForm):
         fields = ("reason", "comment")
         labels = {"reason": "What is wrong?", "comment": "Details for the editors (optional)"}
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+
+class SessionStartForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=PracticeSession.Mode.choices,
+        initial=PracticeSession.Mode.PRACTICE,
+        widget=forms.RadioSelect,
+        help_text="Practice shows the model answer after each question. A mock interview gives "
+        "one total time and shows the answers only at the end, as in a real interview.",
+    )
+    source = forms.ChoiceField(
+        label="Questions",
+        choices=PracticeSession.Source.choices,
+        initial=PracticeSession.Source.MIXED,
+        widget=forms.RadioSelect,
+    )
+    count = forms.IntegerField(
+        label="Number of questions",
+        min_value=1,
+        max_value=SESSION_MAX_QUESTIONS,
+        initial=DEFAULT_QUESTIONS,
+        widget=forms.NumberInput(attrs={"min": 1, "max": SESSION_MAX_QUESTIONS}),
+    )
+    difficulty = forms.ChoiceField(
+        required=False, choices=[("", "Any difficulty"), *Question.Difficulty.choices]
+    )
+    topics = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: all topics."
+    )
+    skills = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: all skills."
+    )
+
+    def __init__(self, *args, topics: list[Topic], skills: list[Skill], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.slug, t.name) for t in topics]
+        self.fields["skills"].choices = [(s.slug, s.name) for s in skills]
+
+    def session_request(self) -> SessionRequest:
+        data = self.cleaned_data
+        return SessionRequest(
+            mode=data["mode"],
+            source=data["source"],
+            count=data["count"],
+            topics=tuple(data["topics"]),
+            skills=tuple(data["skills"]),
+            difficulty=data["difficulty"],
+        )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=ANSWER_MAX_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true"}),
+        error_messages={
+            "max_length": "Your answer is %(show_value)d characters long; the limit is "
+            "%(limit_value)d. Shorten it: interview answers are rarely that long."
+        },
+    )
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"]
+        if not answer.strip():
+            raise forms.ValidationError("Write your answer first, or skip the question.")
+        return answer
+
+
+class GradeForm(forms.Form):
+    grade = forms.TypedChoiceField(
+        label="How good was your answer?",
+        coerce=int,
+        choices=[(grade.value, grade.label) for grade in Grade],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grade from 0 to 4."},
+    )
+    key_points = forms.TypedMultipleChoiceField(
+        label="Key points you covered",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, key_points: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_points"].choices = [(point.pk, point.text) for point in key_points]

@@ -221,3 +221,161 @@ class QuestionFlag(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.question}"
+
+
+GRADE_MIN = 0
+GRADE_MAX = 4
+ANSWER_MAX_CHARS = 20_000
+
+
+class Grade(models.IntegerChoices):
+    """The 0–4 answer scale, anchored like the skill levels so the two can be compared."""
+
+    WRONG = 0, "0 · No answer or wrong"
+    TERMS = 1, "1 · Recalls terms only"
+    PARTIAL = 2, "2 · Partly right"
+    COMPLETE = 3, "3 · Correct and complete"
+    READY = 4, "4 · Interview-ready"
+
+
+GRADE_DESCRIPTORS = {
+    Grade.WRONG: "No answer, or the answer is wrong.",
+    Grade.TERMS: "You recalled the right terms, but the explanation is wrong or missing.",
+    Grade.PARTIAL: "Partly right, with gaps an interviewer would probe.",
+    Grade.COMPLETE: "Correct and complete.",
+    Grade.READY: "Interview-ready: correct, complete, with trade-offs and an example.",
+}
+
+
+class PracticeSession(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        MOCK = "mock", "Mock interview"
+
+    class Source(models.TextChoices):
+        MIXED = "mixed", "Mixed: due reviews first, then new questions"
+        DUE = "due", "Due for review"
+        NEW = "new", "New questions"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MIXED)
+    filters = models.JSONField(default=dict, blank=True, help_text="What the user asked for.")
+    time_limit_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Mock interviews only: the total time allowed."
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="session_user_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=["practice", "mock"]), name="session_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["mixed", "due", "new"]), name="session_source_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} of {self.user} on {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_mock(self) -> bool:
+        return self.mode == self.Mode.MOCK
+
+
+class Attempt(models.Model):
+    """One question of a session: shown, then answered or skipped, then graded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not answered yet"
+        ANSWERED = "answered", "Answered"
+        SKIPPED = "skipped", "Skipped"
+
+    # An attempt counts as practice once the question was answered or skipped.
+    DONE_STATUSES = (Status.ANSWERED, Status.SKIPPED)
+
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    # Questions with history are retired, not deleted.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    draft = models.TextField(blank=True, max_length=ANSWER_MAX_CHARS)
+    answer = models.TextField(blank=True, max_length=ANSWER_MAX_CHARS)
+    shown_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    seconds_taken = models.PositiveIntegerField(null=True, blank=True)
+    revealed_early = models.BooleanField(
+        "looked at the answer", default=False, help_text="The model answer was shown first."
+    )
+    coverage = models.FloatField(
+        null=True, blank=True, help_text="Share of key points the text covers, 0 to 1."
+    )
+    ticked_key_points = models.JSONField(
+        default=list, blank=True, help_text="Ids of the key points the user says they covered."
+    )
+    grade = models.PositiveSmallIntegerField(null=True, blank=True, choices=Grade.choices)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        indexes = [
+            models.Index(fields=["user", "question"], name="attempt_user_question"),
+            models.Index(fields=["user", "submitted_at"], name="attempt_user_submitted"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"], name="attempt_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "question"], name="attempt_unique_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=GRADE_MIN, grade__lte=GRADE_MAX),
+                name="attempt_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage__isnull=True) | Q(coverage__gte=0, coverage__lte=1),
+                name="attempt_coverage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "answered", "skipped"]),
+                name="attempt_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question} ({self.get_status_display()})"
+
+
+class ReviewCard(models.Model):
+    """The FSRS memory state of one question for one user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "due"], name="card_user_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_once_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question} due {self.due:%Y-%m-%d}"

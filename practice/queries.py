@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from practice.models import Bookmark, KeyPoint, Question, QuestionFlag, QuestionNote
+from practice.models import Attempt, Bookmark, KeyPoint, Question, QuestionFlag, QuestionNote
 
 
 def question_search(
@@ -16,6 +16,7 @@ def question_search(
     kind: str = "",
     skill: str = "",
     bookmarked: bool = False,
+    unpractised: bool = False,
 ) -> QuerySet[Question]:
     """Published questions matching every given filter, with `is_bookmarked` for `user`.
 
@@ -43,6 +44,14 @@ def question_search(
         questions = questions.filter(skills__slug=skill)
     if bookmarked:
         questions = questions.filter(is_bookmarked=True)
+    if unpractised:
+        questions = questions.exclude(
+            Exists(
+                Attempt.objects.filter(
+                    user=user, question=OuterRef("pk"), status__in=Attempt.DONE_STATUSES
+                )
+            )
+        )
     return questions
 
 
@@ -57,9 +66,19 @@ def question_for_user(*, user: AbstractBaseUser, pk: int) -> Question:
         raise Http404("No such question.") from None
 
 
+HISTORY_LIMIT = 10
+
+
 def question_marks(*, user: AbstractBaseUser, question: Question) -> dict:
-    """What the user has attached to a question: bookmark, note, open flags; and its key points."""
+    """What the user has attached to a question: bookmark, note, open flags, their latest
+    attempts (answered or skipped, newest first, at most HISTORY_LIMIT); and its key points."""
+    attempts = Attempt.objects.filter(
+        user=user, question=question, status__in=Attempt.DONE_STATUSES
+    ).order_by("-submitted_at", "-pk")
+    history = list(attempts[: HISTORY_LIMIT + 1])
     return {
+        "attempts": history[:HISTORY_LIMIT],
+        "more_attempts": len(history) > HISTORY_LIMIT,
         "key_points": list(KeyPoint.objects.filter(question=question).order_by("order")),
         "is_bookmarked": Bookmark.objects.filter(user=user, question=question).exists(),
         "note": QuestionNote.objects.filter(user=user, question=question).first(),

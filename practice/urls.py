@@ -1,17 +1,40 @@
 from django.urls import include, path
 
-from practice import views
+from practice.views import questions, review, sessions
 
 app_name = "practice"
 
 question_urls = [
-    path("", views.question_list, name="question-list"),
-    path("<int:pk>/", views.question_detail, name="question-detail"),
-    path("<int:pk>/bookmark/", views.question_bookmark, name="question-bookmark"),
-    path("<int:pk>/note/", views.question_note, name="question-note"),
-    path("<int:pk>/flag/", views.question_flag, name="question-flag"),
+    path("", questions.question_list, name="question-list"),
+    path("<int:pk>/", questions.question_detail, name="question-detail"),
+    path("<int:pk>/bookmark/", questions.question_bookmark, name="question-bookmark"),
+    path("<int:pk>/note/", questions.question_note, name="question-note"),
+    path("<int:pk>/flag/", questions.question_flag, name="question-flag"),
+]
+
+attempt_urls = [
+    path("submit/", sessions.attempt_submit_view, name="attempt-submit"),
+    path("skip/", sessions.attempt_skip_view, name="attempt-skip"),
+    path("reveal/", sessions.attempt_reveal_view, name="attempt-reveal"),
+    path("draft/", sessions.attempt_draft_view, name="attempt-draft"),
+    path("grade/", sessions.attempt_grade_view, name="attempt-grade"),
+]
+
+session_urls = [
+    path("", sessions.session_detail, name="session-detail"),
+    path("summary/", sessions.session_summary_view, name="session-summary"),
+    path("retry/", sessions.session_retry, name="session-retry"),
+    path("attempts/<int:attempt_pk>/", include(attempt_urls)),
+]
+
+practice_urls = [
+    path("", sessions.practice_start, name="start"),
+    path("review/", review.review, name="review"),
+    path("review/start/", review.review_start, name="review-start"),
+    path("sessions/<int:pk>/", include(session_urls)),
 ]
 
 urlpatterns = [
     path("questions/", include(question_urls)),
+    path("practice/", include(practice_urls)),
 ]

@@ -9,3 +9,22 @@ register = template.Library()
 def markdown_filter(text: str):
     """Safe HTML from Markdown (see practice.rendering)."""
     return render_markdown(text)
+
+
+@register.filter
+def duration(seconds) -> str:
+    """45 → "45 s"; 125 → "2 min 5 s"; 3600 → "60 min"."""
+    if seconds is None or seconds == "":
+        return "–"
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+@register.filter
+def percent(fraction) -> str:
+    """0.8 → "80%"."""
+    if fraction is None or fraction == "":
+        return "–"
+    return f"{round(float(fraction) * 100)}%"

@@ -50,3 +50,17 @@ def test_links_are_kept_safe_and_marked_nofollow():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_a_list_right_under_a_line_of_text_is_still_a_list():
+    html = render_markdown("**What I report**\n- PR-AUC\n- recall at k\n\n1. first\n2. second")
+
+    assert "<li>PR-AUC</li>" in html and "<li>recall at k</li>" in html
+    assert "<ol>" in html
+
+
+def test_code_blocks_keep_their_lines_as_written():
+    html = render_markdown("```python\nx = 1\n- y\n```")
+
+    assert "x = 1\n- y" in html
+    assert "<li>" not in html

@@ -1,0 +1,169 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.models import Skill
+from practice.access import attempt_for_user, session_for_user
+from practice.forms import AnswerForm, GradeForm, SessionStartForm
+from practice.models import ANSWER_MAX_CHARS, Attempt, Topic
+from practice.pages import session_page, session_summary, start_page
+from practice.sessions import (
+    NoQuestionsError,
+    attempt_grade,
+    attempt_reveal,
+    attempt_save_draft,
+    attempt_skip,
+    attempt_submit,
+    quick_start_request,
+    session_expire,
+    session_retry_missed,
+    session_start,
+)
+
+NO_QUESTIONS = (
+    "No published question matches these choices. Widen the filters, or pick “Mixed” "
+    "to fall back on questions you have practised before."
+)
+
+
+TIME_UP = (
+    "Time is up: the interview has ended. Questions you had not answered are recorded as skipped."
+)
+
+
+def _start_form(data=None):
+    return SessionStartForm(
+        data, topics=list(Topic.objects.all()), skills=list(Skill.objects.all())
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def practice_start(request: HttpRequest) -> HttpResponse:
+    form = _start_form(request.POST if "start" in request.POST else None)
+    if request.method == "POST":
+        session_request = (
+            quick_start_request(user=request.user)
+            if "quick" in request.POST
+            else form.session_request()
+            if form.is_valid()
+            else None
+        )
+        if session_request is not None:
+            try:
+                session = session_start(
+                    user=request.user, request=session_request, now=timezone.now()
+                )
+            except NoQuestionsError:
+                messages.error(request, NO_QUESTIONS)
+            else:
+                return redirect("practice:session-detail", pk=session.pk)
+    return render(
+        request, "practice/practice_start.html", {"form": form, **start_page(user=request.user)}
+    )
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for_user(user=request.user, pk=pk)
+    session_expire(session, now=timezone.now())
+    page = session_page(session, now=timezone.now())
+    if page is None:
+        return redirect("practice:session-summary", pk=session.pk)
+    return render(request, "practice/session_detail.html", page)
+
+
+def _render_step(request, session, **forms):
+    page = session_page(session, now=timezone.now(), **forms)
+    return render(request, "practice/session_detail.html", page)
+
+
+@require_POST
+def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    now = timezone.now()
+    if session_expire(attempt.session, now=now):
+        messages.warning(request, TIME_UP)
+        return redirect("practice:session-summary", pk=pk)
+    if attempt.status != Attempt.Status.PENDING:
+        messages.info(request, "That answer was already recorded.")
+        return redirect("practice:session-detail", pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
+        return _render_step(request, attempt.session, answer_form=form)
+    if not attempt_submit(attempt, answer=form.cleaned_data["answer"], now=now):
+        messages.info(request, "That answer was already recorded.")
+    return redirect("practice:session-detail", pk=pk)
+
+
+@require_POST
+def attempt_skip_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
+    attempt_skip(attempt, now=timezone.now())
+    return redirect("practice:session-detail", pk=pk)
+
+
+@require_POST
+def attempt_reveal_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    if attempt.session.is_mock:
+        messages.error(request, "A mock interview shows the model answers at the end.")
+    elif attempt.status == Attempt.Status.PENDING:
+        attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
+        attempt_reveal(attempt)
+    return redirect("practice:session-detail", pk=pk)
+
+
+@require_POST
+def attempt_draft_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    text = request.POST.get("answer", "")
+    if len(text) > ANSWER_MAX_CHARS:
+        return HttpResponse("The draft is over the answer length limit.", status=400)
+    saved = attempt_save_draft(attempt, text=text)
+    return HttpResponse(status=204 if saved else 409)
+
+
+@require_POST
+def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    key_points = list(attempt.question.key_points.order_by("order"))
+    form = GradeForm(request.POST, key_points=key_points)
+    back_to_summary = request.POST.get("next") == "summary"
+    if not form.is_valid():
+        if back_to_summary:
+            page = session_summary(attempt.session, grade_forms={attempt.pk: form})
+            return render(request, "practice/session_summary.html", page)
+        return _render_step(request, attempt.session, grade_form=form)
+    attempt_grade(
+        attempt,
+        grade=form.cleaned_data["grade"],
+        ticked_key_points=form.cleaned_data["key_points"],
+        now=timezone.now(),
+    )
+    if back_to_summary:
+        return redirect("practice:session-summary", pk=pk)
+    return redirect("practice:session-detail", pk=pk)
+
+
+@require_GET
+def session_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for_user(user=request.user, pk=pk)
+    session_expire(session, now=timezone.now())
+    if session.finished_at is None:
+        return redirect("practice:session-detail", pk=session.pk)
+    return render(request, "practice/session_summary.html", session_summary(session))
+
+
+@require_POST
+def session_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for_user(user=request.user, pk=pk)
+    try:
+        retry = session_retry_missed(session, now=timezone.now())
+    except NoQuestionsError:
+        messages.info(request, "No answer in this session was graded 0 or 1: nothing to retry.")
+        return redirect("practice:session-summary", pk=session.pk)
+    return redirect("practice:session-detail", pk=retry.pk)

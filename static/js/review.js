@@ -1,0 +1,29 @@
+// Draws the 30-day review forecast from the data the page embeds.
+(function () {
+  "use strict";
+  const dataElement = document.getElementById("forecast-data");
+  const canvas = document.getElementById("forecast-chart");
+  if (!dataElement || !canvas || typeof Chart === "undefined") {
+    return;
+  }
+  const days = JSON.parse(dataElement.textContent);
+  const label = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+  new Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: days.map((d) => label.format(new Date(d.day + "T12:00:00"))),
+      datasets: [
+        {
+          label: "Reviews due",
+          data: days.map((d) => d.count),
+          backgroundColor: "rgba(13, 110, 253, 0.6)",
+        },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false,
+      plugins: { legend: { display: false } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    },
+  });
+})();
