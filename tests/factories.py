@@ -6,7 +6,11 @@ from django.contrib.auth import get_user_model
 
 from assessments.models import GuideItem, GuideSection, SalaryBenchmark, Skill, SkillArea
 from mlcareer.accounts import account_create
-from practice.models import KeyPoint, Question, Topic
+import datetime as dt
+
+from django.utils import timezone
+
+from practice.models import Attempt, KeyPoint, PracticeSession, Question, Topic
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -106,3 +110,43 @@ def make_question(*, topic=None, skills=None, key_points=None, **fields):
         for order, (text, keywords) in enumerate(key_points, start=1)
     )
     return question
+
+
+def make_session(
+    *, user, questions=None, mode=PracticeSession.Mode.PRACTICE, started_at=None, **fields
+):
+    """A session of the given questions (two new ones by default), all still pending."""
+    questions = questions if questions is not None else [make_question(), make_question()]
+    session = PracticeSession.objects.create(
+        user=user, mode=mode, started_at=started_at or timezone.now(), **fields
+    )
+    Attempt.objects.bulk_create(
+        Attempt(session=session, user=user, question=question, position=position)
+        for position, question in enumerate(questions, start=1)
+    )
+    return session
+
+
+def make_history(*, user, questions, attempts_per_question=1, grade=2, start=None):
+    """Finished, graded attempts in bulk: one session per round over `questions`."""
+    start = start or timezone.now() - dt.timedelta(days=attempts_per_question)
+    for round_number in range(attempts_per_question):
+        when = start + dt.timedelta(days=round_number)
+        session = PracticeSession.objects.create(user=user, started_at=when, finished_at=when)
+        Attempt.objects.bulk_create(
+            Attempt(
+                session=session,
+                user=user,
+                question=question,
+                position=position,
+                status=Attempt.Status.ANSWERED,
+                answer="An answer",
+                shown_at=when,
+                submitted_at=when,
+                seconds_taken=60,
+                coverage=0.5,
+                grade=grade,
+                graded_at=when,
+            )
+            for position, question in enumerate(questions, start=1)
+        )

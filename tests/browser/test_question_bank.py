@@ -26,7 +26,10 @@ def bank(db):
         model_answer="In cancer screening a missed case is worse than a false alarm.",
         topic=evaluation,
         skills=[metrics],
-        key_points=[("Defines recall", "recall, sensitivity"), ("Gives a costly-miss example", "cancer")],
+        key_points=[
+            ("Defines recall", "recall, sensitivity"),
+            ("Gives a costly-miss example", "cancer"),
+        ],
     )
     for n in range(25):
         make_question(title=f"Other question {n:02}", topic=make_topic())

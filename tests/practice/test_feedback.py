@@ -26,7 +26,9 @@ class Point:
 
 MISSING_DATA_POINTS = [
     Point("Find out why values are missing", "mcar, mar, mnar, missing at random, missingness"),
-    Point("Drop rows or columns when little is lost", "drop, dropna, listwise deletion, remove rows"),
+    Point(
+        "Drop rows or columns when little is lost", "drop, dropna, listwise deletion, remove rows"
+    ),
     Point("Impute with statistics or a model", "impute, imputation, fillna, median, knn imputer"),
     Point("Fit the imputer on training data only", "leakage, training set only, fit on train"),
     Point("Add a missing-value indicator", "indicator, flag column, missing flag"),
@@ -120,7 +122,9 @@ def test_fillers_count_phrases_and_ignore_similar_words():
 
 
 def test_top_words_skip_stop_words_and_merge_plurals():
-    words = top_words("The gradient and the gradients: gradient descent descends. It is what it is.")
+    words = top_words(
+        "The gradient and the gradients: gradient descent descends. It is what it is."
+    )
 
     assert words[0] == ("gradient", 3)
     assert all(word not in {"the", "and", "it", "is", "what"} for word, _ in words)

@@ -1,0 +1,391 @@
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from practice.models import Attempt, PracticeSession, Question, ReviewCard
+from tests.factories import make_history, make_question, make_session, make_skill, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _attempt_url(session, attempt, action):
+    return f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/{action}/"
+
+
+@pytest.fixture
+def bank(db):
+    return [
+        make_question(
+            title=f"Question {n}",
+            key_points=[("Mentions recall", "recall"), ("Mentions precision", "precision")],
+        )
+        for n in range(6)
+    ]
+
+
+def test_practice_pages_require_login(client):
+    for url in ("/practice/", "/practice/review/", "/practice/sessions/1/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/?next=")
+
+
+def test_quick_start_opens_a_five_question_session(alice_client, alice, bank):
+    response = alice_client.post("/practice/", {"quick": "1"})
+
+    session = PracticeSession.objects.get(user=alice)
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    assert session.attempts.count() == 5
+    assert session.mode == "practice"
+
+
+def test_custom_start_with_mode_count_and_filters(alice_client, alice, bank):
+    response = alice_client.post(
+        "/practice/", {"start": "1", "mode": "mock", "source": "new", "count": "3"}
+    )
+
+    session = PracticeSession.objects.get(user=alice)
+    assert response.status_code == 302
+    assert (session.mode, session.attempts.count()) == ("mock", 3)
+    assert session.time_limit_seconds == 3 * 5 * 60
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        ("0", "greater than or equal to 1"),
+        ("31", "less than or equal to 30"),
+        ("x", "whole number"),
+    ],
+)
+def test_bad_count_is_refused_and_choices_are_kept(alice_client, bank, count, message):
+    response = alice_client.post(
+        "/practice/", {"start": "1", "mode": "mock", "source": "new", "count": count}
+    )
+
+    page = response.content.decode()
+    assert message in page
+    assert re.search(r'<input[^>]*value="mock"[^>]*checked>', page)
+    assert not re.search(r'<input[^>]*value="practice"[^>]*checked>', page)
+    assert not PracticeSession.objects.exists()
+
+
+def test_start_with_no_match_explains_and_creates_nothing(alice_client, bank):
+    response = alice_client.post(
+        "/practice/",
+        {"start": "1", "mode": "practice", "source": "due", "count": "5"},
+        follow=True,
+    )
+
+    assert "No published question matches these choices" in response.content.decode()
+    assert not PracticeSession.objects.exists()
+
+
+def test_start_page_lists_unfinished_sessions_to_resume(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2])
+
+    page = alice_client.get("/practice/").content.decode()
+
+    assert "Unfinished sessions" in page
+    assert f"/practice/sessions/{session.pk}/" in page
+
+
+def test_full_practice_flow_answer_grade_next_summary(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2])
+    first, second = session.attempts.order_by("position")
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "Question 1 of 2" in page and "Question 0" in page
+    first.refresh_from_db()
+    assert first.shown_at is not None
+
+    alice_client.post(_attempt_url(session, first, "submit"), {"answer": "I would report recall."})
+    grading = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "Your text covers <strong>1 of 2</strong> key points (50%)" in grading
+    assert "How good was your answer?" in grading
+
+    response = alice_client.post(
+        _attempt_url(session, first, "grade"),
+        {"grade": "4", "key_points": [first.question.key_points.get(order=1).pk]},
+    )
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    assert "Question 2 of 2" in alice_client.get(response.url).content.decode()
+
+    alice_client.post(_attempt_url(session, second, "skip"), {"answer": "not sure"})
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/", follow=True)
+    assert summary.redirect_chain[-1][0] == f"/practice/sessions/{session.pk}/summary/"
+    page = summary.content.decode()
+    assert "Answered" in page and "Skipped" in page
+    assert "4 · Interview-ready" in page
+    assert ReviewCard.objects.filter(user=alice, question=first.question).exists()
+
+
+def test_empty_answer_is_refused(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+
+    response = alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "   "})
+
+    assert "Write your answer first, or skip the question." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"
+
+
+def test_overlong_answer_is_refused_and_stays_in_the_box(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    text = "recall " * 3000  # 21,000 characters
+
+    response = alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": text})
+
+    page = response.content.decode()
+    assert "Your answer is 21000 characters long; the limit is 20000." in page
+    assert "recall recall recall" in page
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"
+    assert attempt.answer == ""
+
+
+def test_double_submit_records_one_answer(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2])
+    attempt = session.attempts.get(position=1)
+    url = _attempt_url(session, attempt, "submit")
+
+    alice_client.post(url, {"answer": "first"})
+    second = alice_client.post(url, {"answer": "second"}, follow=True)
+
+    assert "That answer was already recorded." in second.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.answer == "first"
+    assert Attempt.objects.filter(session=session, status="answered").count() == 1
+
+
+def test_double_grade_reviews_the_card_once(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+
+    for _ in range(2):
+        alice_client.post(_attempt_url(session, attempt, "grade"), {"grade": "3"})
+
+    assert ReviewCard.objects.get(user=alice).reviews == 1
+
+
+def test_grade_without_a_choice_is_refused_on_the_same_step(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+
+    response = alice_client.post(_attempt_url(session, attempt, "grade"), {"grade": "9"})
+
+    assert "Select a valid choice" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.grade is None
+
+
+def test_draft_endpoint_saves_while_pending_only(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    url = _attempt_url(session, attempt, "draft")
+
+    assert alice_client.post(url, {"answer": "typing..."}).status_code == 204
+    assert "typing..." in alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert alice_client.post(url, {"answer": "x" * 20_001}).status_code == 400
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "done"})
+    assert alice_client.post(url, {"answer": "late"}).status_code == 409
+
+
+def test_reveal_in_practice_shows_the_answer_and_is_recorded(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+
+    alice_client.post(_attempt_url(session, attempt, "reveal"), {"answer": "my draft"})
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "you looked at it" in page
+    assert "my draft" in page
+    attempt.refresh_from_db()
+    assert attempt.revealed_early
+
+
+def test_mock_interview_refuses_to_reveal_and_grades_at_the_end(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2], mode="mock", time_limit_seconds=600)
+    first, second = session.attempts.order_by("position")
+
+    response = alice_client.post(_attempt_url(session, first, "reveal"), {}, follow=True)
+    assert "shows the model answers at the end" in response.content.decode()
+    assert "Show the model answer first" not in response.content.decode()
+
+    alice_client.post(_attempt_url(session, first, "submit"), {"answer": "recall and precision"})
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "Question 2 of 2" in page
+    assert "How good was your answer?" not in page
+
+    alice_client.post(_attempt_url(session, second, "submit"), {"answer": "no idea"})
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+    assert "Grade your 2 answers below" in summary
+
+    alice_client.post(_attempt_url(session, first, "grade"), {"grade": "3", "next": "summary"})
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+    assert "Grade your 1 answer below" in summary
+
+
+def test_mock_answer_after_the_deadline_ends_the_interview(alice_client, alice, bank):
+    started = timezone.now() - dt.timedelta(minutes=20)
+    session = make_session(
+        user=alice, questions=bank[:2], mode="mock", started_at=started, time_limit_seconds=600
+    )
+    attempt = session.attempts.get(position=1)
+
+    response = alice_client.post(
+        _attempt_url(session, attempt, "submit"), {"answer": "too late"}, follow=True
+    )
+
+    assert "Time is up" in response.content.decode()
+    assert set(session.attempts.values_list("status", flat=True)) == {"skipped"}
+
+
+def test_summary_of_an_unfinished_session_goes_back_to_it(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+
+    response = alice_client.get(f"/practice/sessions/{session.pk}/summary/")
+
+    assert response.url == f"/practice/sessions/{session.pk}/"
+
+
+def test_retry_the_ones_i_missed(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:3])
+    for attempt, grade in zip(session.attempts.order_by("position"), ("1", "3", "0"), strict=True):
+        alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "x"})
+        alice_client.post(_attempt_url(session, attempt, "grade"), {"grade": grade})
+
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+    assert "Retry the 2 I missed" in summary
+    response = alice_client.post(f"/practice/sessions/{session.pk}/retry/")
+
+    retry = PracticeSession.objects.exclude(pk=session.pk).get()
+    assert response.url == f"/practice/sessions/{retry.pk}/"
+    assert [a.question for a in retry.attempts.order_by("position")] == [bank[0], bank[2]]
+
+
+def test_another_users_session_and_attempts_are_404(alice, bob, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    bob_client = Client()
+    bob_client.force_login(bob)
+
+    assert bob_client.get(f"/practice/sessions/{session.pk}/").status_code == 404
+    assert bob_client.get(f"/practice/sessions/{session.pk}/summary/").status_code == 404
+    assert bob_client.post(f"/practice/sessions/{session.pk}/retry/").status_code == 404
+    for action in ("submit", "skip", "reveal", "draft", "grade"):
+        response = bob_client.post(_attempt_url(session, attempt, action), {"answer": "hijack"})
+        assert response.status_code == 404, action
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.draft) == ("pending", "")
+
+
+def test_attempt_of_another_session_of_mine_is_404(alice_client, alice, bank):
+    one = make_session(user=alice, questions=bank[:1])
+    other = make_session(user=alice, questions=bank[1:2])
+
+    url = _attempt_url(one, other.attempts.get(), "submit")
+
+    assert alice_client.post(url, {"answer": "x"}).status_code == 404
+
+
+def test_session_with_a_retired_question_still_opens(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    Question.objects.filter(pk=bank[0].pk).update(status=Question.Status.RETIRED)
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert bank[0].title in page
+    assert "retired from the bank" in page
+
+
+def test_actions_refuse_get(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+
+    assert alice_client.get(_attempt_url(session, attempt, "submit")).status_code == 405
+    assert alice_client.get(f"/practice/sessions/{session.pk}/retry/").status_code == 405
+
+
+def test_review_page_lists_due_questions_and_starts_a_session(alice_client, alice, bank):
+    now = timezone.now()
+    ReviewCard.objects.create(
+        user=alice, question=bank[0], state=2, due=now - dt.timedelta(hours=1)
+    )
+    ReviewCard.objects.create(
+        user=alice, question=bank[1], state=2, due=now + dt.timedelta(days=3)
+    )
+
+    page = alice_client.get("/practice/review/").content.decode()
+    assert "<strong>1</strong> question due" in page
+    assert bank[0].title in page and bank[1].title not in page
+    assert 'id="forecast-data"' in page
+
+    response = alice_client.post("/practice/review/start/")
+    session = PracticeSession.objects.get(user=alice)
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    assert [a.question for a in session.attempts.all()] == [bank[0]]
+
+
+def test_empty_review_page_says_what_to_do(alice_client):
+    page = alice_client.get("/practice/review/").content.decode()
+
+    assert "Nothing is due today" in page
+    assert "forecast-chart" not in page
+
+
+def test_question_page_shows_my_attempts_and_not_others(alice_client, alice, bob, bank):
+    make_history(user=alice, questions=[bank[0]], attempts_per_question=3, grade=3)
+    make_history(user=bob, questions=[bank[0]], grade=0)
+
+    page = alice_client.get(f"/questions/{bank[0].pk}/").content.decode()
+
+    assert page.count("grade 3/4") == 3
+    assert "grade 0/4" not in page
+
+
+def test_not_yet_practised_filter(alice_client, alice, bank):
+    make_history(user=alice, questions=bank[:4])
+
+    response = alice_client.get("/questions/?unpractised=on")
+
+    assert sorted(q.title for q in response.context["page"].object_list) == [
+        "Question 4",
+        "Question 5",
+    ]
+
+
+@pytest.mark.parametrize("history", [1, 40])
+def test_page_queries_do_not_grow_with_history(client, history, django_assert_max_num_queries):
+    """Guards the session, summary, review and question pages against per-attempt queries.
+
+    40 rounds over 250 questions = 10,000 attempts for the heavy case.
+    """
+    user = make_user()
+    client.force_login(user)
+    skill = make_skill()
+    questions = [make_question(skills=[skill]) for _ in range(250 if history > 1 else 5)]
+    make_history(user=user, questions=questions, attempts_per_question=history)
+    ReviewCard.objects.bulk_create(
+        ReviewCard(user=user, question=q, state=2, due=timezone.now()) for q in questions
+    )
+    session = make_session(user=user, questions=questions[:5])
+    finished = PracticeSession.objects.filter(user=user, finished_at__isnull=False).first()
+
+    with django_assert_max_num_queries(12):
+        client.get(f"/practice/sessions/{session.pk}/")
+    with django_assert_max_num_queries(12):
+        client.get(f"/practice/sessions/{finished.pk}/summary/")
+    with django_assert_max_num_queries(12):
+        client.get("/practice/review/")
+    with django_assert_max_num_queries(12):
+        client.get("/practice/")
+    with django_assert_max_num_queries(12):
+        client.get(f"/questions/{questions[0].pk}/")

@@ -1,0 +1,237 @@
+import datetime as dt
+
+import pytest
+
+from practice.models import Attempt, PracticeSession, Question, ReviewCard
+from practice.sessions import (
+    NoQuestionsError,
+    SessionRequest,
+    attempt_grade,
+    attempt_reveal,
+    attempt_save_draft,
+    attempt_show,
+    attempt_skip,
+    attempt_submit,
+    questions_pick,
+    quick_start_request,
+    session_expire,
+    session_retry_missed,
+    session_start,
+    weakest_skills,
+)
+from tests.factories import make_history, make_question, make_session, make_skill, make_topic
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _start(user, **request):
+    return session_start(user=user, request=SessionRequest(**request), now=NOW)
+
+
+def test_new_source_never_repeats_a_practised_question(alice):
+    practised, fresh = make_question(), make_question()
+    make_history(user=alice, questions=[practised])
+
+    picked = questions_pick(user=alice, request=SessionRequest(source="new", count=5), now=NOW)
+
+    assert picked == [fresh]
+
+
+def test_due_source_takes_due_cards_most_overdue_first(alice):
+    later, sooner, not_due = make_question(), make_question(), make_question()
+    ReviewCard.objects.create(user=alice, question=later, state=2, due=NOW - dt.timedelta(days=1))
+    ReviewCard.objects.create(user=alice, question=sooner, state=2, due=NOW - dt.timedelta(days=5))
+    ReviewCard.objects.create(
+        user=alice, question=not_due, state=2, due=NOW + dt.timedelta(days=5)
+    )
+
+    picked = questions_pick(user=alice, request=SessionRequest(source="due", count=5), now=NOW)
+
+    assert picked == [sooner, later]
+
+
+def test_mixed_puts_due_first_then_new_then_any(alice):
+    due, practised = make_question(), make_question()
+    new = [make_question() for _ in range(2)]
+    make_history(user=alice, questions=[due, practised])
+    ReviewCard.objects.create(user=alice, question=due, state=2, due=NOW - dt.timedelta(hours=1))
+
+    picked = questions_pick(user=alice, request=SessionRequest(source="mixed", count=4), now=NOW)
+
+    assert picked[0] == due
+    assert set(picked[1:3]) == set(new)
+    assert picked[3] == practised
+
+
+def test_filters_narrow_the_pick(alice):
+    stats, other = make_topic(slug="stats"), make_topic()
+    python = make_skill(slug="python")
+    wanted = make_question(topic=stats, difficulty="hard", skills=[python, make_skill()])
+    make_question(topic=stats, difficulty="easy", skills=[python])
+    make_question(topic=other, difficulty="hard", skills=[python])
+    make_question(topic=stats, difficulty="hard", status=Question.Status.DRAFT, skills=[python])
+
+    request = SessionRequest(topics=("stats",), skills=("python",), difficulty="hard", count=10)
+
+    assert questions_pick(user=alice, request=request, now=NOW) == [wanted]
+
+
+def test_start_without_matching_questions_raises(alice):
+    make_question(difficulty="easy")
+
+    with pytest.raises(NoQuestionsError):
+        _start(alice, difficulty="hard")
+    assert not PracticeSession.objects.exists()
+
+
+def test_start_creates_pending_attempts_and_mock_gets_the_summed_time(alice):
+    for minutes in (3, 7):
+        make_question(suggested_minutes=minutes)
+
+    practice = _start(alice, count=2)
+    mock = _start(alice, count=2, mode="mock", source="mixed")
+
+    assert practice.time_limit_seconds is None
+    assert mock.time_limit_seconds == 10 * 60
+    assert list(practice.attempts.values_list("position", "status")) == [
+        (1, "pending"),
+        (2, "pending"),
+    ]
+
+
+def test_submit_records_time_and_coverage_once(alice):
+    question = make_question(key_points=[("Recall", "recall"), ("Precision", "precision")])
+    session = make_session(user=alice, questions=[question])
+    attempt = session.attempts.get()
+    attempt_show(attempt, now=NOW)
+
+    assert attempt_submit(
+        attempt, answer="Recall matters most.", now=NOW + dt.timedelta(seconds=95)
+    )
+    assert not attempt_submit(attempt, answer="A second try", now=NOW + dt.timedelta(seconds=99))
+
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.answer, attempt.seconds_taken) == (
+        "answered",
+        "Recall matters most.",
+        95,
+    )
+    assert attempt.coverage == 0.5
+    session.refresh_from_db()
+    assert session.finished_at == NOW + dt.timedelta(seconds=95)
+
+
+def test_draft_is_kept_until_the_answer_is_submitted(alice):
+    attempt = make_session(user=alice).attempts.first()
+
+    assert attempt_save_draft(attempt, text="half an answer")
+    attempt_submit(attempt, answer="full answer", now=NOW)
+    assert not attempt_save_draft(attempt, text="late keystrokes")
+
+    attempt.refresh_from_db()
+    assert (attempt.draft, attempt.answer) == ("full answer", "full answer")
+
+
+def test_skip_is_recorded_and_counts_as_practised(alice):
+    session = make_session(user=alice)
+    first = session.attempts.get(position=1)
+
+    assert attempt_skip(first, now=NOW)
+    assert not attempt_skip(first, now=NOW)
+
+    first.refresh_from_db()
+    assert first.status == "skipped"
+    fresh = questions_pick(user=alice, request=SessionRequest(source="new", count=5), now=NOW)
+    assert first.question not in fresh
+
+
+def test_grade_stores_once_and_schedules_the_question(alice):
+    question = make_question(key_points=[("A", "alpha"), ("B", "beta")])
+    other_point = make_question().key_points.first()
+    attempt = make_session(user=alice, questions=[question]).attempts.get()
+    attempt_submit(attempt, answer="alpha", now=NOW)
+    attempt.refresh_from_db()
+    valid = question.key_points.get(order=1)
+
+    assert attempt_grade(attempt, grade=1, ticked_key_points=[valid.pk, other_point.pk], now=NOW)
+    assert not attempt_grade(attempt, grade=4, ticked_key_points=[], now=NOW)
+
+    attempt.refresh_from_db()
+    assert (attempt.grade, attempt.ticked_key_points) == (1, [valid.pk])
+    card = ReviewCard.objects.get(user=alice, question=question)
+    assert card.reviews == 1
+    assert card.due == NOW + dt.timedelta(days=1)
+
+
+def test_an_unanswered_attempt_cannot_be_graded(alice):
+    attempt = make_session(user=alice).attempts.first()
+
+    assert not attempt_grade(attempt, grade=3, ticked_key_points=[], now=NOW)
+    assert not ReviewCard.objects.exists()
+
+
+def test_reveal_is_remembered_in_practice_and_refused_in_a_mock(alice):
+    practice = make_session(user=alice).attempts.first()
+    mock = make_session(user=alice, mode="mock").attempts.first()
+
+    attempt_reveal(practice)
+    practice.refresh_from_db()
+    assert practice.revealed_early
+    with pytest.raises(ValueError, match="mock interview"):
+        attempt_reveal(mock)
+
+
+def test_mock_past_its_time_ends_with_unanswered_questions_skipped(alice):
+    session = make_session(user=alice, mode="mock", started_at=NOW, time_limit_seconds=600)
+    first = session.attempts.get(position=1)
+    attempt_submit(first, answer="in time", now=NOW + dt.timedelta(minutes=5))
+
+    assert not session_expire(session, now=NOW + dt.timedelta(seconds=620))
+    assert session_expire(session, now=NOW + dt.timedelta(seconds=640))
+
+    session.refresh_from_db()
+    assert session.finished_at is not None
+    statuses = dict(session.attempts.values_list("position", "status"))
+    assert statuses == {1: "answered", 2: "skipped"}
+
+
+def test_retry_takes_the_questions_graded_0_or_1(alice):
+    questions = [make_question() for _ in range(3)]
+    session = make_session(user=alice, questions=questions)
+    for attempt, grade in zip(session.attempts.order_by("position"), (0, 3, 1), strict=True):
+        attempt_submit(attempt, answer="x", now=NOW)
+        attempt.refresh_from_db()
+        attempt_grade(attempt, grade=grade, ticked_key_points=[], now=NOW)
+
+    retry = session_retry_missed(session, now=NOW)
+
+    assert [a.question for a in retry.attempts.order_by("position")] == [
+        questions[0],
+        questions[2],
+    ]
+
+
+def test_weakest_skills_rank_by_mean_grade(alice):
+    weak, strong = make_skill(slug="weak"), make_skill(slug="strong")
+    make_history(user=alice, questions=[make_question(skills=[weak])], grade=1)
+    make_history(user=alice, questions=[make_question(skills=[strong])], grade=4)
+
+    assert weakest_skills(user=alice) == ["weak", "strong"]
+    assert quick_start_request(user=alice).skills == ("weak", "strong")
+
+
+def test_quick_start_for_a_new_user_is_a_balanced_mix(alice):
+    request = quick_start_request(user=alice)
+
+    assert (request.count, request.source, request.skills) == (5, "mixed", ())
+
+
+def test_a_session_whose_question_was_retired_still_has_it(alice):
+    question = make_question()
+    session = make_session(user=alice, questions=[question])
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.RETIRED)
+
+    assert session.attempts.get().question == question
+    assert Attempt.objects.filter(session=session).count() == 1
