@@ -1,15 +1,13 @@
 """Builders for test rows: sensible defaults, any field overridable, unique values by counter."""
 
+import datetime as dt
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments.models import GuideItem, GuideSection, SalaryBenchmark, Skill, SkillArea
 from mlcareer.accounts import account_create
-import datetime as dt
-
-from django.utils import timezone
-
 from practice.models import Attempt, KeyPoint, PracticeSession, Question, Topic
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
