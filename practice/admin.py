@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
@@ -11,8 +14,13 @@ from practice.curation import question_duplicate, questions_set_status
 from practice.models import KeyPoint, Question, QuestionFlag, Topic
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
+from practice.statistics import content_statistics, questions_with_usage
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _share(part: int, whole: int) -> str:
+    return "–" if not whole else f"{round(100 * part / whole)}%"
 
 
 class QuestionImportForm(ImportForm):
@@ -63,7 +71,20 @@ class QuestionAdmin(ImportExportModelAdmin):
     import_template_name = "admin/practice/question/import.html"
     import_formats = [CSV, JSON]
     export_formats = [CSV, JSON]
-    list_display = ("title", "topic", "difficulty", "kind", "status", "skill_names", "open_flags")
+    list_display = (
+        "title",
+        "topic",
+        "difficulty",
+        "kind",
+        "status",
+        "skill_names",
+        "attempts",
+        "average_grade",
+        "skipped",
+        "looked_at",
+        "open_flags",
+    )
+    change_list_template = "admin/practice/question/change_list.html"
     list_filter = ("status", "topic", "difficulty", "kind", "skills")
     list_select_related = ("topic",)
     search_fields = ("title", "slug", "prompt", "model_answer")
@@ -81,12 +102,42 @@ class QuestionAdmin(ImportExportModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("skills")
-            .annotate(open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        return questions_with_usage(super().get_queryset(request).prefetch_related("skills"))
+
+    def get_urls(self):
+        statistics = path(
+            "statistics/",
+            self.admin_site.admin_view(self.statistics_view),
+            name="practice_question_statistics",
         )
+        return [statistics, *super().get_urls()]
+
+    def statistics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Question bank statistics",
+            **content_statistics(),
+        }
+        return TemplateResponse(request, "admin/practice/question/statistics.html", context)
+
+    @admin.display(description="attempts", ordering="attempt_count")
+    def attempts(self, question):
+        return question.attempt_count
+
+    @admin.display(description="avg grade", ordering="mean_grade")
+    def average_grade(self, question):
+        return "–" if question.mean_grade is None else f"{question.mean_grade:.1f}"
+
+    @admin.display(description="skipped", ordering="skip_count")
+    def skipped(self, question):
+        return _share(question.skip_count, question.attempt_count)
+
+    @admin.display(description="answer looked at", ordering="looked_count")
+    def looked_at(self, question):
+        return _share(question.looked_count, question.attempt_count)
 
     @admin.display(description="skills")
     def skill_names(self, question):

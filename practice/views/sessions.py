@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.models import Skill
 from practice.access import attempt_for_user, session_for_user
+from practice.feedback import answer_feedback, grade_disagreement
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
 from practice.models import ANSWER_MAX_CHARS, Attempt, Topic
 from practice.pages import session_page, session_summary, start_page
@@ -138,12 +139,17 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
             page = session_summary(attempt.session, grade_forms={attempt.pk: form})
             return render(request, "practice/session_summary.html", page)
         return _render_step(request, attempt.session, grade_form=form)
-    attempt_grade(
+    graded = attempt_grade(
         attempt,
         grade=form.cleaned_data["grade"],
         ticked_key_points=form.cleaned_data["key_points"],
         now=timezone.now(),
     )
+    disagreement = grade_disagreement(
+        form.cleaned_data["grade"], answer_feedback(attempt.answer, key_points)
+    )
+    if graded and disagreement:
+        messages.warning(request, disagreement)
     if back_to_summary:
         return redirect("practice:session-summary", pk=pk)
     return redirect("practice:session-detail", pk=pk)

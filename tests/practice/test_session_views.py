@@ -389,3 +389,21 @@ def test_page_queries_do_not_grow_with_history(client, history, django_assert_ma
         client.get("/practice/")
     with django_assert_max_num_queries(12):
         client.get(f"/questions/{questions[0].pk}/")
+
+
+def test_grade_far_from_coverage_is_pointed_out_after_grading(alice_client, alice):
+    question = make_question(
+        key_points=[(f"Point {n}", f"keyword{n}") for n in range(5)],
+    )
+    session = make_session(user=alice, questions=[question, make_question()])
+    attempt = session.attempts.get(position=1)
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "Only keyword0 here."})
+
+    response = alice_client.post(
+        _attempt_url(session, attempt, "grade"), {"grade": "4"}, follow=True
+    )
+
+    assert (
+        "You graded this answer 4, but your text covers 1 of 5 key points"
+        in response.content.decode()
+    )

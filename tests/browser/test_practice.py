@@ -1,0 +1,110 @@
+import pytest
+from playwright.sync_api import expect
+
+from practice.models import Attempt, PracticeSession, ReviewCard
+from tests.browser.conftest import assert_accessible, assert_fits_width
+from tests.factories import DEFAULT_PASSWORD, make_question, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(live_server.url + "/dashboard/")
+
+
+@pytest.fixture
+def bank(db):
+    make_user(username="alice")
+    return [
+        make_question(
+            title=f"Question {n}",
+            prompt=f"Explain **precision** and recall, case {n}.",
+            model_answer="Precision is the share of flagged items that are right.",
+            key_points=[("Defines precision", "precision"), ("Defines recall", "recall")],
+            suggested_minutes=3,
+        )
+        for n in range(3)
+    ]
+
+
+def test_a_full_practice_session(page, live_server, bank):
+    _log_in(page, live_server)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    assert_accessible(page)
+
+    page.get_by_label("Number of questions").fill("2")
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    expect(page.get_by_role("timer")).to_contain_text("of 3:00 suggested")
+    assert_accessible(page)
+
+    answer = page.get_by_label("Your answer")
+    answer.fill("Precision counts how many flagged items are right.")
+    expect(page.get_by_text("Draft saved at")).to_be_visible(timeout=6_000)
+    page.reload()
+    expect(page.get_by_label("Your answer")).to_have_value(
+        "Precision counts how many flagged items are right."
+    )
+    page.get_by_label("Your answer").press("Control+Enter")
+
+    expect(page.get_by_text("Your text covers 1 of 2 key points (50%)")).to_be_visible()
+    expect(page.get_by_label("Defines precision")).to_be_checked()
+    expect(page.get_by_label("Defines recall")).not_to_be_checked()
+    assert_accessible(page)
+    page.get_by_text("2 · Partly right").click()
+    page.get_by_role("button", name="Save grade and continue").click()
+
+    expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+    page.get_by_role("button", name="Show the model answer first").click()
+    expect(page.get_by_text("you looked at it")).to_be_visible()
+    page.get_by_role("button", name="Skip this question").click()
+
+    expect(page.get_by_role("heading", name="Practice summary")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review next")).to_be_visible()
+    expect(page.locator("article").nth(1)).to_contain_text("Skipped")
+    expect(page.locator("article").nth(1)).to_contain_text("looked at the answer")
+    assert_accessible(page)
+    session = PracticeSession.objects.get()
+    statuses = list(session.attempts.order_by("position").values_list("status", "grade"))
+    assert statuses == [("answered", 2), ("skipped", None)]
+    assert ReviewCard.objects.count() == 1
+
+
+def test_a_mock_interview_grades_at_the_end(page, live_server, bank):
+    _log_in(page, live_server)
+    page.goto(live_server.url + "/practice/")
+    page.get_by_label("Mock interview").check()
+    page.get_by_label("Number of questions").fill("2")
+    page.get_by_role("button", name="Start the session").click()
+
+    expect(page.get_by_role("timer")).to_contain_text("Time left: 5:")
+    expect(page.get_by_role("button", name="Show the model answer first")).to_have_count(0)
+    for text in ("Precision and recall both matter.", "I do not remember."):
+        page.get_by_label("Your answer").fill(text)
+        page.get_by_role("button", name="Submit answer").click()
+
+    expect(page.get_by_role("heading", name="Mock interview summary")).to_be_visible()
+    expect(page.get_by_text("Grade your 2 answers below")).to_be_visible()
+    assert_accessible(page)
+    first = page.locator("article").first
+    first.get_by_text("3 · Correct and complete").click()
+    first.get_by_role("button", name="Save grade").click()
+    expect(page.get_by_text("Grade your 1 answer below")).to_be_visible()
+    assert Attempt.objects.filter(grade=3).count() == 1
+
+
+def test_practice_pages_fit_a_phone(phone_page, live_server, bank):
+    _log_in(phone_page, live_server)
+    phone_page.goto(live_server.url + "/practice/")
+    assert_fits_width(phone_page)
+    phone_page.get_by_role("button", name="Start five questions").click()
+    expect(phone_page.get_by_text("Question 1 of 3")).to_be_visible()
+    assert_fits_width(phone_page)
+    assert_accessible(phone_page)
+    phone_page.goto(live_server.url + "/practice/review/")
+    assert_fits_width(phone_page)
+    assert_accessible(phone_page)
