@@ -86,7 +86,8 @@ def test_role_guide_renders_the_salary_table_and_chart(page, live_server):
 
 @pytest.mark.parametrize("path", ["/", "/role/", "/accounts/signup/", "/accounts/login/"])
 def test_public_pages_fit_a_phone_screen(phone_page, live_server, path):
-    content_load()
+    if path == "/role/":
+        content_load()
     phone_page.goto(live_server.url + path)
 
     assert_fits_width(phone_page)
