@@ -66,6 +66,10 @@ class FlagForm(forms.ModelForm):
         labels = {"reason": "What is wrong?", "comment": "Details for the editors (optional)"}
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "Choose a reason"), *QuestionFlag.Reason.choices]
+
 
 class SessionStartForm(forms.Form):
     mode = forms.ChoiceField(

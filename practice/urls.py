@@ -10,6 +10,7 @@ question_urls = [
     path("<int:pk>/bookmark/", questions.question_bookmark, name="question-bookmark"),
     path("<int:pk>/note/", questions.question_note, name="question-note"),
     path("<int:pk>/flag/", questions.question_flag, name="question-flag"),
+    path("<int:pk>/practise/", questions.question_practise, name="question-practise"),
 ]
 
 attempt_urls = [

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Skill
@@ -9,6 +10,7 @@ from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
 from practice.models import Topic
 from practice.queries import question_for_user, question_marks, question_search
+from practice.sessions import SessionRequest, session_start
 
 QUESTIONS_PER_PAGE = 20
 
@@ -74,6 +76,18 @@ def question_note(request: HttpRequest, pk: int) -> HttpResponse:
     note = note_save(user=request.user, question=question, text=form.cleaned_data["text"])
     messages.success(request, "Note saved." if note else "Note deleted.")
     return redirect("practice:question-detail", pk=question.pk)
+
+
+@require_POST
+def question_practise(request: HttpRequest, pk: int) -> HttpResponse:
+    question = question_for_user(user=request.user, pk=pk)
+    session = session_start(
+        user=request.user,
+        request=SessionRequest(count=1),
+        now=timezone.now(),
+        questions=[question],
+    )
+    return redirect("practice:session-detail", pk=session.pk)
 
 
 @require_POST

@@ -408,3 +408,17 @@ def test_grade_far_from_coverage_is_pointed_out_after_grading(alice_client, alic
         "You graded this answer 4, but your text covers 1 of 5 key points"
         in response.content.decode()
     )
+
+
+def test_practise_one_question_from_its_page(alice_client, alice, bank):
+    response = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+
+    session = PracticeSession.objects.get(user=alice)
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    assert [a.question for a in session.attempts.all()] == [bank[3]]
+
+
+def test_practise_a_draft_question_is_404(alice_client):
+    draft = make_question(status=Question.Status.DRAFT)
+
+    assert alice_client.post(f"/questions/{draft.pk}/practise/").status_code == 404

@@ -1,0 +1,102 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from assessments.models import RoleProfile, RubricLevel, TargetLevel
+from practice.models import Attempt, KeyPoint, Question, QuestionFlag
+from tests.factories import make_question, make_session, make_skill, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _violates(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_question_slugs_are_unique():
+    make_question(slug="same")
+
+    _violates(lambda: make_question(slug="same"))
+
+
+def test_question_rejects_unknown_choices_and_minutes_out_of_range():
+    question = make_question()
+    question.difficulty = "trivial"
+    question.suggested_minutes = 0
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+
+    assert set(error.value.message_dict) == {"difficulty", "suggested_minutes"}
+    _violates(lambda: Question.objects.filter(pk=question.pk).update(suggested_minutes=61))
+    _violates(lambda: Question.objects.filter(pk=question.pk).update(status="lost"))
+
+
+def test_key_point_order_is_unique_within_a_question():
+    question = make_question()
+
+    _violates(lambda: KeyPoint.objects.create(question=question, order=1, text="x", keywords="x"))
+
+
+def test_keyword_list_splits_and_trims():
+    point = KeyPoint(text="t", keywords=" imputation, fill in ,, median ")
+
+    assert point.keyword_list == ["imputation", "fill in", "median"]
+
+
+def test_one_rubric_level_per_skill_and_level_in_range():
+    skill = make_skill()
+    RubricLevel.objects.create(skill=skill, level=0, title="None", descriptor="d")
+
+    _violates(
+        lambda: RubricLevel.objects.create(skill=skill, level=0, title="Again", descriptor="d")
+    )
+    _violates(
+        lambda: RubricLevel.objects.create(skill=skill, level=5, title="Five", descriptor="d")
+    )
+
+
+def test_one_target_per_profile_and_skill_in_range():
+    skill = make_skill()
+    profile = RoleProfile.objects.create(name="Junior", slug="junior")
+    TargetLevel.objects.create(profile=profile, skill=skill, level=2)
+
+    _violates(lambda: TargetLevel.objects.create(profile=profile, skill=skill, level=3))
+    other = make_skill()
+    _violates(lambda: TargetLevel.objects.create(profile=profile, skill=other, level=7))
+
+
+def test_only_one_open_flag_per_reason_but_resolved_ones_can_repeat(alice):
+    question = make_question()
+    first = QuestionFlag.objects.create(user=alice, question=question, reason="unclear")
+
+    _violates(lambda: QuestionFlag.objects.create(user=alice, question=question, reason="unclear"))
+    QuestionFlag.objects.filter(pk=first.pk).update(resolved_at=timezone.now())
+    QuestionFlag.objects.create(user=alice, question=question, reason="unclear")
+    assert QuestionFlag.objects.count() == 2
+
+
+def test_attempt_grade_and_coverage_ranges(alice):
+    attempt = make_session(user=alice).attempts.first()
+
+    _violates(lambda: Attempt.objects.filter(pk=attempt.pk).update(grade=5))
+    _violates(lambda: Attempt.objects.filter(pk=attempt.pk).update(coverage=1.5))
+
+
+def test_a_question_with_attempts_cannot_be_deleted_only_retired(alice):
+    question = make_question()
+    make_session(user=alice, questions=[question])
+
+    with pytest.raises(ProtectedError):
+        question.delete()
+
+
+def test_topic_with_questions_cannot_be_deleted():
+    topic = make_topic()
+    make_question(topic=topic)
+
+    with pytest.raises(ProtectedError):
+        topic.delete()
