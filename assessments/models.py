@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -251,3 +252,68 @@ class TargetLevel(models.Model):
         return (*self.profile.natural_key(), *self.skill.natural_key())
 
     natural_key.dependencies = ["assessments.roleprofile", "assessments.skill"]
+
+
+class Assessment(models.Model):
+    """A snapshot of how a user rates themselves on every skill; never edited once finished."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMPLETE = "complete", "Complete"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
+    )
+    role_profile = models.ForeignKey(
+        RoleProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+        verbose_name="target role",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Mean distance between self-ratings and demonstrated grades when the snapshot was taken,
+    # kept so that the trend over snapshots needs no re-computation from old attempts.
+    calibration_gap = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["user", "status", "-created"], name="assessment_user_recent")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "complete"]), name="assessment_status_valid"
+            ),
+            # One draft at a time: a second "new assessment" continues the first.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="draft"), name="assessment_one_draft"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Self-assessment of {self.user} on {self.created:%Y-%m-%d}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Rating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    evidence = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "skill"], name="rating_one_per_skill"),
+            models.CheckConstraint(condition=LEVEL_IN_RANGE, name="rating_level_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill}: {self.level}"

@@ -2,6 +2,11 @@ from django.urls import path
 
 from assessments import views
 
+app_name = "assessments"
+
 urlpatterns = [
-    path("", views.role_guide, name="role-guide"),
+    path("", views.assessment_list, name="list"),
+    path("new/", views.assessment_new, name="new"),
+    path("gaps/", views.gaps, name="gaps"),
+    path("<int:pk>/", views.assessment_detail, name="detail"),
 ]

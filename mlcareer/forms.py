@@ -37,5 +37,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ("display_name", "daily_goal", "time_zone")
-        widgets = {"daily_goal": forms.NumberInput(attrs={"min": 1, "max": 50})}
+        fields = ("display_name", "target_role", "interview_date", "daily_goal", "time_zone")
+        widgets = {
+            "daily_goal": forms.NumberInput(attrs={"min": 1, "max": 50}),
+            "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

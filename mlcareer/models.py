@@ -38,6 +38,19 @@ class Profile(models.Model):
         validators=[validate_time_zone],
         help_text="Your days, streaks and review dates follow this time zone.",
     )
+    target_role = models.ForeignKey(
+        "assessments.RoleProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The role you are preparing for; your gaps are measured against it.",
+    )
+    interview_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Optional. With a date, your gaps page becomes a plan for the days left.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments import views as assessment_views
 from mlcareer import views
 
 account_urls = [
@@ -14,7 +15,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(account_urls)),
-    path("role/", include("assessments.urls")),
+    path("role/", assessment_views.role_guide, name="role-guide"),
+    path("assessments/", include("assessments.urls")),
     path("", include("practice.urls")),
     path("admin/", admin.site.urls),
 ]

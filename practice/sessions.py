@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Avg, Exists, OuterRef, Q, QuerySet
 
+from assessments.pages import plan_for
 from practice.feedback import answer_feedback
 from practice.models import Attempt, KeyPoint, PracticeSession, Question, ReviewCard
 from practice.scheduling import card_review
@@ -256,8 +257,12 @@ def weakest_skills(*, user: AbstractBaseUser, limit: int = 3) -> list[str]:
     )
 
 
-def quick_start_request(*, user: AbstractBaseUser) -> SessionRequest:
-    """Five mixed questions on the weakest skills, or a balanced mix for a new user."""
+def quick_start_request(*, user: AbstractBaseUser, now: dt.datetime) -> SessionRequest:
+    """Five mixed questions: on the interview plan's first skills when there is a plan, else
+    on the skills with the weakest answers, else (a new user) a balanced mix."""
+    plan = plan_for(user=user, now=now)
+    if plan is not None and plan.first_skills:
+        return SessionRequest(skills=tuple(plan.first_skills))
     return SessionRequest(skills=tuple(weakest_skills(user=user)))
 
 

@@ -45,7 +45,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
     form = _start_form(request.POST if "start" in request.POST else None)
     if request.method == "POST":
         session_request = (
-            quick_start_request(user=request.user)
+            quick_start_request(user=request.user, now=timezone.now())
             if "quick" in request.POST
             else form.session_request()
             if form.is_valid()

@@ -219,11 +219,11 @@ def test_weakest_skills_rank_by_mean_grade(alice):
     make_history(user=alice, questions=[make_question(skills=[strong])], grade=4)
 
     assert weakest_skills(user=alice) == ["weak", "strong"]
-    assert quick_start_request(user=alice).skills == ("weak", "strong")
+    assert quick_start_request(user=alice, now=NOW).skills == ("weak", "strong")
 
 
 def test_quick_start_for_a_new_user_is_a_balanced_mix(alice):
-    request = quick_start_request(user=alice)
+    request = quick_start_request(user=alice, now=NOW)
 
     assert (request.count, request.source, request.skills) == (5, "mixed", ())
 

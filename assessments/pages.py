@@ -1,0 +1,102 @@
+"""What the gaps page shows, assembled from the analysis functions."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from assessments.analysis import (
+    StudyPlan,
+    calibrate,
+    calibration_trend,
+    gap_table,
+    readiness,
+    study_plan,
+)
+from assessments.models import Assessment
+from assessments.queries import (
+    latest_complete,
+    levels_of,
+    memory_by_skill,
+    question_counts_by_skill,
+    recent_answers_by_skill,
+    skill_refs,
+    target_role_for,
+    targets_of,
+)
+from mlcareer.accounts import profile_for
+
+TOP_GAPS = 3
+TREND_SNAPSHOTS = 12
+
+
+def _plan(profile, gaps, now: dt.datetime) -> StudyPlan | None:
+    if not profile.interview_date:
+        return None
+    days_left = (profile.interview_date - timezone.localdate(now)).days
+    return study_plan(gaps=gaps, days_left=days_left, daily_goal=profile.daily_goal)
+
+
+def plan_for(*, user: AbstractBaseUser, now: dt.datetime) -> StudyPlan | None:
+    """The interview plan, when the user has an interview date and a finished self-assessment."""
+    latest = latest_complete(user)
+    profile = profile_for(user)
+    if latest is None or not profile.interview_date:
+        return None
+    gaps = gap_table(
+        skills=skill_refs(),
+        current=levels_of(latest),
+        targets=targets_of(target_role_for(user, latest)),
+    )
+    return _plan(profile, gaps, now)
+
+
+def gaps_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
+    """Gap table against the target role, calibration flags and trend, readiness, and the plan
+    when an interview date is set."""
+    latest = latest_complete(user)
+    role = target_role_for(user, latest)
+    skills = skill_refs()
+    levels = levels_of(latest)
+    targets = targets_of(role)
+    answers = recent_answers_by_skill(user)
+    gaps = gap_table(skills=skills, current=levels, targets=targets)
+    calibrations = [
+        calibrate(
+            skill=skill,
+            self_level=levels.get(skill.id),
+            grades=answers.get(skill.id, ([], []))[0],
+            coverages=answers.get(skill.id, ([], []))[1],
+        )
+        for skill in skills
+    ]
+    trend_gaps = list(
+        Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
+        .order_by("-completed_at")
+        .values_list("calibration_gap", flat=True)[:TREND_SNAPSHOTS]
+    )[::-1]
+    profile = profile_for(user)
+    plan = _plan(profile, gaps, now) if latest else None
+    demonstrated = {
+        skill_id: sum(grades) / len(grades) for skill_id, (grades, _) in answers.items() if grades
+    }
+    return {
+        "latest": latest,
+        "role": role,
+        "gaps": gaps,
+        "top_gaps": [row for row in gaps if row.gap > 0][:TOP_GAPS],
+        "calibrations": calibrations,
+        "flags": [c for c in calibrations if c.flagged],
+        "trend": calibration_trend(trend_gaps),
+        "trend_gaps": trend_gaps,
+        "readiness": readiness(
+            skills=skills,
+            targets=targets,
+            self_levels=levels,
+            demonstrated=demonstrated,
+            memory=memory_by_skill(user, now=now),
+            question_counts=question_counts_by_skill(),
+        ),
+        "plan": plan,
+        "interview_date": profile.interview_date,
+    }

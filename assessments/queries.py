@@ -1,0 +1,108 @@
+"""Reads behind the assessment pages: each returns plain data in one query."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from assessments.analysis import CALIBRATION_RECENT_ANSWERS, SkillRef
+from assessments.models import Assessment, Rating, RoleProfile, Skill, TargetLevel
+from mlcareer.accounts import profile_for
+from practice.models import Attempt, Question, ReviewCard
+from practice.scheduling import card_retrievability
+
+
+def skill_refs() -> list[SkillRef]:
+    """The catalogue in display order."""
+    return [
+        SkillRef(
+            id=skill.pk,
+            name=skill.name,
+            slug=skill.slug,
+            area=skill.area.name,
+            order=(skill.area.order, skill.order),
+        )
+        for skill in Skill.objects.select_related("area").order_by("area__order", "order", "name")
+    ]
+
+
+def latest_complete(user: AbstractBaseUser) -> Assessment | None:
+    return (
+        Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
+        .select_related("role_profile")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+
+
+def levels_of(assessment: Assessment | None) -> dict[int, int]:
+    if assessment is None:
+        return {}
+    return dict(Rating.objects.filter(assessment=assessment).values_list("skill_id", "level"))
+
+
+def targets_of(profile: RoleProfile | None) -> dict[int, int]:
+    if profile is None:
+        return {}
+    return dict(TargetLevel.objects.filter(profile=profile).values_list("skill_id", "level"))
+
+
+def target_role_for(user: AbstractBaseUser, latest: Assessment | None) -> RoleProfile | None:
+    """The role chosen in the settings, else the one of the latest self-assessment."""
+    profile = profile_for(user)
+    if profile.target_role_id:
+        return profile.target_role
+    return latest.role_profile if latest else None
+
+
+def recent_answers_by_skill(
+    user: AbstractBaseUser,
+    *,
+    limit: int = CALIBRATION_RECENT_ANSWERS,
+    before: dt.datetime | None = None,
+) -> dict[int, tuple[list[int], list[float]]]:
+    """Per skill, the grades and key-point coverages of the user's `limit` latest graded answers.
+
+    Ranked in the database with a window function, so only those rows are read.
+    """
+    attempts = Attempt.objects.filter(
+        user=user, grade__isnull=False, question__skills__isnull=False
+    )
+    if before is not None:
+        attempts = attempts.filter(graded_at__lte=before)
+    ranked = attempts.annotate(
+        skill_id=F("question__skills"),
+        recency=Window(
+            RowNumber(),
+            partition_by=F("question__skills"),
+            order_by=[F("graded_at").desc(), F("pk").desc()],
+        ),
+    ).filter(recency__lte=limit)
+    grades: dict[int, list[int]] = defaultdict(list)
+    coverages: dict[int, list[float]] = defaultdict(list)
+    for skill_id, grade, coverage in ranked.values_list("skill_id", "grade", "coverage"):
+        grades[skill_id].append(grade)
+        if coverage is not None:
+            coverages[skill_id].append(coverage)
+    return {skill_id: (grades[skill_id], coverages[skill_id]) for skill_id in grades}
+
+
+def memory_by_skill(user: AbstractBaseUser, *, now: dt.datetime) -> dict[int, list[float]]:
+    """Per skill, today's recall probability of each practised question (one FSRS card each)."""
+    cards = ReviewCard.objects.filter(user=user, question__skills__isnull=False).annotate(
+        skill_id=F("question__skills")
+    )
+    memory: dict[int, list[float]] = defaultdict(list)
+    for card in cards:
+        memory[card.skill_id].append(card_retrievability(card, now=now))
+    return dict(memory)
+
+
+def question_counts_by_skill() -> dict[int, int]:
+    return dict(
+        Skill.objects.annotate(
+            n=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+        ).values_list("pk", "n")
+    )
