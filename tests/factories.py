@@ -6,7 +6,18 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments.models import GuideItem, GuideSection, SalaryBenchmark, Skill, SkillArea
+from assessments.models import (
+    Assessment,
+    GuideItem,
+    GuideSection,
+    Rating,
+    RoleProfile,
+    RubricLevel,
+    SalaryBenchmark,
+    Skill,
+    SkillArea,
+    TargetLevel,
+)
 from mlcareer.accounts import account_create
 from practice.models import Attempt, KeyPoint, PracticeSession, Question, Topic
 
@@ -148,3 +159,40 @@ def make_history(*, user, questions, attempts_per_question=1, grade=2, start=Non
             )
             for position, question in enumerate(questions, start=1)
         )
+
+
+def make_catalogue(*, size=3, target=3):
+    """Skills with all five rubric levels, and a role that targets `target` on each."""
+    area = make_skill_area()
+    skills = [make_skill(area=area) for _ in range(size)]
+    RubricLevel.objects.bulk_create(
+        RubricLevel(
+            skill=skill, level=level, title=f"Level {level}", descriptor=f"{skill.name} at {level}"
+        )
+        for skill in skills
+        for level in range(5)
+    )
+    n = next(_sequence)
+    role = RoleProfile.objects.create(name=f"Role {n}", slug=f"role-{n}")
+    TargetLevel.objects.bulk_create(
+        TargetLevel(profile=role, skill=skill, level=target) for skill in skills
+    )
+    return skills, role
+
+
+def make_assessment(
+    *, user, levels, role=None, completed_at=None, status=Assessment.Status.COMPLETE
+):
+    """A snapshot with the given {skill: level} ratings."""
+    when = completed_at or timezone.now()
+    assessment = Assessment.objects.create(
+        user=user,
+        role_profile=role,
+        status=status,
+        created=when,
+        completed_at=when if status == Assessment.Status.COMPLETE else None,
+    )
+    Rating.objects.bulk_create(
+        Rating(assessment=assessment, skill=skill, level=level) for skill, level in levels.items()
+    )
+    return assessment

@@ -1,0 +1,291 @@
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from assessments.models import Assessment, Rating
+from practice.models import PracticeSession
+from tests.factories import (
+    make_assessment,
+    make_catalogue,
+    make_history,
+    make_question,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    return make_catalogue(size=3, target=3)
+
+
+def _levels(skills, values):
+    return {
+        f"level_{skill.slug}": str(v)
+        for skill, v in zip(skills, values, strict=True)
+        if v is not None
+    }
+
+
+def test_assessment_pages_require_login(client):
+    for url in ("/assessments/", "/assessments/new/", "/assessments/gaps/", "/assessments/1/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_form_shows_every_skill_with_its_five_descriptors(alice_client, catalogue):
+    skills, _ = catalogue
+
+    page = alice_client.get("/assessments/new/").content.decode()
+
+    for skill in skills:
+        assert skill.name in page
+        for level in range(5):
+            assert f"{skill.name} at {level}" in page
+    assert page.count('type="radio"') == 15
+
+
+def test_finishing_saves_a_snapshot_and_shows_the_gaps(alice_client, alice, catalogue):
+    skills, role = catalogue
+    data = {"finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+    data[f"evidence_{skills[0].slug}"] = "Built a recommender at work"
+
+    response = alice_client.post("/assessments/new/", data, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/assessments/gaps/"
+    snapshot = Assessment.objects.get(user=alice)
+    assert snapshot.status == "complete"
+    assert snapshot.ratings.get(skill=skills[0]).evidence == "Built a recommender at work"
+    page = response.content.decode()
+    assert "Self-assessment saved" in page
+    ranked = re.findall(
+        r'<th scope="row" class="fw-normal">([^<]+)</th><td class="text-end">', page
+    )
+    assert ranked[:3] == [skills[0].name, skills[2].name, skills[1].name]
+
+
+def test_finishing_with_missing_levels_keeps_everything_entered(alice_client, alice, catalogue):
+    skills, role = catalogue
+    data = {
+        "finish": "1",
+        "role_profile": role.pk,
+        "note": "Before the Acme interview",
+        **_levels(skills, [4, None, 2]),
+        f"evidence_{skills[1].slug}": "Half a course",
+    }
+
+    response = alice_client.post("/assessments/new/", data)
+
+    page = response.content.decode()
+    assert page.count("Choose a level to finish, or save a draft") == 1
+    assert re.search(rf'name="level_{skills[0].slug}" value="4"[^>]*checked', page)
+    assert "Half a course" in page and "Before the Acme interview" in page
+    assert not Assessment.objects.exists()
+
+
+def test_a_partial_draft_is_saved_and_prefills_the_form(alice_client, alice, catalogue):
+    skills, _ = catalogue
+
+    response = alice_client.post(
+        "/assessments/new/", {"draft": "1", **_levels(skills, [2, None, None])}
+    )
+
+    assert response.url == "/assessments/new/"
+    draft = Assessment.objects.get(user=alice)
+    assert draft.status == "draft" and draft.ratings.count() == 1
+    page = alice_client.get("/assessments/new/").content.decode()
+    assert "continuing the draft" in page
+    assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
+
+
+def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):
+    skills, _ = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [1, 2, 3], strict=True)))
+
+    page = alice_client.get("/assessments/new/").content.decode()
+
+    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
+
+
+def test_out_of_range_level_is_refused(alice_client, catalogue):
+    skills, _ = catalogue
+
+    response = alice_client.post(
+        "/assessments/new/", {"draft": "1", f"level_{skills[0].slug}": "9"}
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_history_lists_snapshots_with_changes(alice_client, alice, catalogue):
+    skills, role = catalogue
+    now = timezone.now()
+    make_assessment(
+        user=alice,
+        levels=dict(zip(skills, [1, 1, 1], strict=True)),
+        role=role,
+        completed_at=now - dt.timedelta(days=40),
+    )
+    make_assessment(
+        user=alice, levels=dict(zip(skills, [2, 1, 1], strict=True)), role=role, completed_at=now
+    )
+
+    page = alice_client.get("/assessments/").content.decode()
+
+    assert "▲ 1 up" in page and "▼ 0 down" in page and "2 the same" in page
+    assert f"{skills[0].name}: 1 → 2" in page
+    assert "Your first snapshot" in page
+
+
+def test_empty_history_invites_a_first_assessment(alice_client):
+    assert "Take my first self-assessment" in alice_client.get("/assessments/").content.decode()
+
+
+def test_detail_shows_levels_descriptors_and_change(alice_client, alice, catalogue):
+    skills, _ = catalogue
+    now = timezone.now()
+    make_assessment(user=alice, levels={skills[0]: 1}, completed_at=now - dt.timedelta(days=9))
+    latest = make_assessment(user=alice, levels={skills[0]: 3}, completed_at=now)
+
+    page = alice_client.get(f"/assessments/{latest.pk}/").content.decode()
+
+    assert f"{skills[0].name} at 3" in page
+    assert "▲ from 1" in page
+
+
+def test_another_users_assessment_is_404(alice, bob, catalogue):
+    skills, _ = catalogue
+    snapshot = make_assessment(user=alice, levels={skills[0]: 2})
+    client = Client()
+    client.force_login(bob)
+
+    assert client.get(f"/assessments/{snapshot.pk}/").status_code == 404
+
+
+def test_gaps_page_without_an_assessment_says_what_to_do(alice_client):
+    assert (
+        "Take my first self-assessment" in alice_client.get("/assessments/gaps/").content.decode()
+    )
+
+
+def test_gaps_page_without_a_role_asks_for_one(alice_client, alice, catalogue):
+    skills, _ = catalogue
+    make_assessment(user=alice, levels={skills[0]: 2})
+
+    assert "Choose a target role" in alice_client.get("/assessments/gaps/").content.decode()
+
+
+def test_top_gap_practice_button_starts_a_session_on_that_skill(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [0, 3, 3], strict=True)), role=role)
+    on_skill = make_question(skills=[skills[0]])
+    make_question(skills=[skills[1]])
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+    assert f'name="skills" value="{skills[0].slug}"' in page
+    assert f"?skill={skills[0].slug}" in page
+
+    alice_client.post(
+        "/practice/",
+        {
+            "start": "1",
+            "mode": "practice",
+            "source": "mixed",
+            "count": "5",
+            "skills": skills[0].slug,
+        },
+    )
+    session = PracticeSession.objects.get(user=alice)
+    assert [a.question for a in session.attempts.all()] == [on_skill]
+
+
+def test_gaps_page_flags_an_overconfident_skill(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [4, 2, 2], strict=True)), role=role)
+    make_history(
+        user=alice, questions=[make_question(skills=[skills[0]])], attempts_per_question=5, grade=1
+    )
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    assert "Rated 4, but your last 5 answers average 1.0: you may be over-confident here." in page
+
+
+def test_interview_date_turns_the_gaps_into_a_plan(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [0, 1, 3], strict=True)), role=role)
+    alice.profile.interview_date = timezone.localdate() + dt.timedelta(days=10)
+    alice.profile.save()
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    assert "Your plan until" in page
+    assert "10 days left: focus on 2 skills this week." in page
+    assert "including 1 mock interview" in page
+
+
+def test_quick_start_follows_the_plan(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [3, 0, 3], strict=True)), role=role)
+    alice.profile.interview_date = timezone.localdate() + dt.timedelta(days=20)
+    alice.profile.save()
+    planned = make_question(skills=[skills[1]])
+    make_question(skills=[skills[0]])
+
+    alice_client.post("/practice/", {"quick": "1"})
+
+    session = PracticeSession.objects.get(user=alice)
+    assert [a.question for a in session.attempts.all()] == [planned]
+
+
+def test_profile_takes_a_target_role_and_an_interview_date(alice_client, alice, catalogue):
+    _, role = catalogue
+
+    alice_client.post(
+        "/accounts/profile/",
+        {
+            "display_name": "",
+            "target_role": role.pk,
+            "interview_date": "2027-01-15",
+            "daily_goal": "5",
+            "time_zone": "UTC",
+        },
+    )
+
+    alice.profile.refresh_from_db()
+    assert alice.profile.target_role == role
+    assert alice.profile.interview_date == dt.date(2027, 1, 15)
+
+
+@pytest.mark.parametrize("snapshots", [1, 200])
+def test_queries_do_not_grow_with_200_snapshots(client, snapshots, django_assert_max_num_queries):
+    """Guards the history, gaps, form and detail pages against per-snapshot queries."""
+    user = make_user()
+    skills, role = make_catalogue(size=5)
+    now = timezone.now()
+    for n in range(snapshots):
+        make_assessment(
+            user=user,
+            levels={skill: (n + i) % 5 for i, skill in enumerate(skills)},
+            role=role,
+            completed_at=now - dt.timedelta(days=snapshots - n),
+        )
+    make_history(user=user, questions=[make_question(skills=skills[:2])], attempts_per_question=12)
+    latest = Assessment.objects.filter(user=user).order_by("-completed_at").first()
+    client.force_login(user)
+    client.get("/assessments/")  # the first request after login stores the time zone
+
+    for url in (
+        "/assessments/",
+        "/assessments/?page=5",
+        "/assessments/gaps/",
+        "/assessments/new/",
+        f"/assessments/{latest.pk}/",
+    ):
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
