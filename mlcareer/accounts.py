@@ -16,6 +16,13 @@ def account_create(*, username: str, email: str, password: str) -> AbstractBaseU
 
 
 def profile_for(user: AbstractBaseUser) -> Profile:
-    """The user's profile, created on first use for accounts made outside sign-up."""
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    """The user's profile, created on first use for accounts made outside sign-up.
+
+    Read through the user's cached relation, so a page asking several times pays one query.
+    """
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile

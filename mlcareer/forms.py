@@ -42,3 +42,40 @@ class ProfileForm(forms.ModelForm):
             "daily_goal": forms.NumberInput(attrs={"min": 1, "max": 50}),
             "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password
+
+
+class ResetProgressForm(forms.Form):
+    scope = forms.ChoiceField(label="What to reset")
+    confirm = forms.BooleanField(
+        label="I understand that my answers and review schedule for this are deleted for good.",
+        error_messages={"required": "Tick the box to confirm; nothing was reset."},
+    )
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = {topic.slug: topic for topic in topics}
+        self.fields["scope"].choices = [("", "Choose…"), ("all", "All my practice")] + [
+            (topic.slug, f"Topic: {topic.name}") for topic in topics
+        ]
+
+    def topic(self):
+        """The chosen topic, or None for everything."""
+        return self.topics.get(self.cleaned_data["scope"])

@@ -7,6 +7,9 @@ from mlcareer import views
 account_urls = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("export/", views.export, name="export"),
+    path("delete/", views.account_delete_view, name="account-delete"),
+    path("reset/", views.progress_reset_view, name="progress-reset"),
     path("", include("django.contrib.auth.urls")),
 ]
 

@@ -1,15 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, IntegrityError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mlcareer.accounts import account_create, profile_for
-from mlcareer.forms import ProfileForm, SignupForm
+from mlcareer.dashboard import chart_data
+from mlcareer.dashboard import dashboard as dashboard_context
+from mlcareer.forms import DeleteAccountForm, ProfileForm, ResetProgressForm, SignupForm
 from mlcareer.middleware import SESSION_TIME_ZONE_KEY
+from mlcareer.portability import account_delete, progress_reset, user_export
+from practice.models import Topic
 
 
 @login_not_required
@@ -54,7 +59,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "mlcareer/dashboard.html", {"profile": profile_for(request.user)})
+    context = dashboard_context(user=request.user, now=timezone.now())
+    return render(request, "mlcareer/dashboard.html", {**context, "charts": chart_data(context)})
 
 
 @login_not_required
@@ -68,3 +74,40 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    archive = user_export(request.user)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="mlcareer-data-{stamp}.zip"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account_delete(user)
+        messages.success(request, "Your account and all of your data are deleted. Goodbye!")
+        return redirect("home")
+    return render(request, "mlcareer/account_delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def progress_reset_view(request: HttpRequest) -> HttpResponse:
+    form = ResetProgressForm(request.POST or None, topics=list(Topic.objects.all()))
+    if request.method == "POST" and form.is_valid():
+        topic = form.topic()
+        report = progress_reset(user=request.user, topic=topic)
+        scope = f" on {topic.name}" if topic else ""
+        messages.success(
+            request,
+            f"Progress{scope} reset: {report.attempts} answers and {report.cards} review "
+            "cards deleted. Your self-assessments are kept.",
+        )
+        return redirect("dashboard")
+    return render(request, "mlcareer/progress_reset.html", {"form": form})

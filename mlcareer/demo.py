@@ -1,0 +1,187 @@
+"""A demo learner with months of realistic history, for screenshots, trials and benchmarks."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from fsrs import Card
+
+from assessments.models import Assessment, Rating, RoleProfile, Skill
+from mlcareer.accounts import account_create
+from practice.feedback import answer_feedback
+from practice.models import Attempt, KeyPoint, PracticeSession, Question, ReviewCard
+from practice.scheduling import SCHEDULER, rating_for
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    username: str
+    sessions: int
+    attempts: int
+    cards: int
+    assessments: int
+
+
+def _answer_text(points: list[KeyPoint], covered: int, rng: random.Random) -> str:
+    """A plausible answer that mentions the first `covered` key points by one of their keywords."""
+    parts = ["Here is how I would approach it."]
+    for point in points[:covered]:
+        keyword = rng.choice(point.keyword_list or [point.text])
+        parts.append(
+            f"I would start from {keyword}, because {point.text[0].lower()}{point.text[1:]}."
+        )
+    if covered < len(points):
+        parts.append("I am less sure about the rest, so I would ask a clarifying question.")
+    return " ".join(parts)
+
+
+@transaction.atomic
+def demo_create(
+    *,
+    username: str,
+    password: str,
+    now: dt.datetime,
+    days: int = 182,
+    per_day: int = 6,
+    replace: bool = False,
+    seed: int = 42,
+) -> DemoReport:
+    """Create `username` with `days` of practice ending at `now`, reviews replayed with FSRS,
+    and three self-assessments. Needs the shipped content (load_content) first."""
+    rng = random.Random(seed)
+    users = get_user_model().objects
+    if users.filter(username=username).exists():
+        if not replace:
+            raise DemoError(f"The user “{username}” already exists; pass --replace to rebuild it.")
+        users.filter(username=username).delete()
+    questions = list(Question.objects.published().prefetch_related("key_points", "skills"))
+    skills = list(Skill.objects.all())
+    role = RoleProfile.objects.filter(slug="ml-engineer").first() or RoleProfile.objects.first()
+    if not questions or not skills:
+        raise DemoError("There are no published questions or skills. Run load_content first.")
+    user = account_create(username=username, email=f"{username}@example.com", password=password)
+    profile = user.profile
+    profile.display_name = "Demo learner"
+    profile.time_zone = "Europe/London"
+    profile.target_role = role
+    profile.interview_date = (now + dt.timedelta(days=21)).date()
+    profile.save()
+
+    # Each skill has a true ability that grows over the months; grades follow it, with noise.
+    start_ability = {skill.pk: rng.uniform(0.3, 1.6) for skill in skills}
+    growth = {skill.pk: rng.uniform(0.3, 1.4) for skill in skills}
+
+    def ability(question: Question, progress: float) -> float:
+        ids = [s.pk for s in question.skills.all()] or [skills[0].pk]
+        return sum(start_ability[i] + growth[i] * progress for i in ids) / len(ids)
+
+    cards: dict[int, Card] = {}
+    counts: dict[int, int] = {}
+    attempts: list[Attempt] = []
+    sessions = 0
+    unseen = questions[:]
+    rng.shuffle(unseen)
+    first_day = now - dt.timedelta(days=days)
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset, hours=rng.choice([7, 12, 19, 21]))
+        if rng.random() > (0.55 + 0.35 * offset / days):
+            continue
+        due = sorted((c.due, qid) for qid, c in cards.items() if c.due <= day)
+        by_id = {q.pk: q for q in questions}
+        chosen = [by_id[qid] for _, qid in due[:per_day]]
+        while len(chosen) < per_day and unseen:
+            chosen.append(unseen.pop())
+        if not chosen:
+            continue
+        mock = offset % 14 == 13
+        session = PracticeSession.objects.create(
+            user=user,
+            mode=PracticeSession.Mode.MOCK if mock else PracticeSession.Mode.PRACTICE,
+            started_at=day,
+            finished_at=day + dt.timedelta(minutes=6 * len(chosen)),
+            time_limit_seconds=sum(q.suggested_minutes for q in chosen) * 60 if mock else None,
+        )
+        sessions += 1
+        clock = day
+        for position, question in enumerate(chosen, start=1):
+            seconds = rng.randint(90, 600)
+            shown, clock = clock, clock + dt.timedelta(seconds=seconds)
+            points = list(question.key_points.all())
+            if rng.random() < 0.05:
+                attempts.append(
+                    Attempt(session=session, user=user, question=question, position=position,
+                            status=Attempt.Status.SKIPPED, shown_at=shown, submitted_at=clock,
+                            seconds_taken=seconds)
+                )  # fmt: skip
+                continue
+            level = ability(question, offset / days) + 0.25 * counts.get(question.pk, 0)
+            grade = max(0, min(4, round(level + rng.gauss(0, 0.7))))
+            covered = max(
+                0, min(len(points), round(len(points) * (grade + rng.uniform(-0.5, 0.5)) / 4))
+            )
+            text = _answer_text(points, covered, rng)
+            revealed = not mock and rng.random() < 0.04
+            card, _ = SCHEDULER.review_card(
+                cards.get(question.pk, Card(due=clock)),
+                rating_for(grade=grade, revealed_early=revealed),
+                clock,
+            )
+            cards[question.pk] = card
+            counts[question.pk] = counts.get(question.pk, 0) + 1
+            attempts.append(
+                Attempt(
+                    session=session, user=user, question=question, position=position,
+                    status=Attempt.Status.ANSWERED, answer=text, draft=text, shown_at=shown,
+                    submitted_at=clock, seconds_taken=seconds, revealed_early=revealed,
+                    coverage=answer_feedback(text, points).coverage, grade=grade, graded_at=clock,
+                )
+            )  # fmt: skip
+    Attempt.objects.bulk_create(attempts, batch_size=2000)
+    ReviewCard.objects.bulk_create(
+        [
+            ReviewCard(
+                user=user, question_id=qid, state=c.state.value, step=c.step,
+                stability=c.stability, difficulty=c.difficulty, due=c.due,
+                last_review=c.last_review, reviews=counts[qid],
+            )
+            for qid, c in cards.items()
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+
+    def self_rating(skill: Skill, index: int, fraction: float) -> int:
+        # People rate themselves a little above what they show; the first skill stays
+        # clearly over-confident so that calibration has something to flag.
+        bias = 2.0 if index == 0 else 0.4
+        return max(0, min(4, round(start_ability[skill.pk] + growth[skill.pk] * fraction + bias)))
+
+    snapshots = 0
+    for fraction in (0.0, 0.5, 0.97):
+        when = first_day + dt.timedelta(days=round(days * fraction), hours=20)
+        assessment = Assessment.objects.create(
+            user=user, role_profile=role, status=Assessment.Status.COMPLETE,
+            created=when, completed_at=when, calibration_gap=round(1.2 - fraction * 0.7, 2),
+        )  # fmt: skip
+        Rating.objects.bulk_create(
+            Rating(
+                assessment=assessment,
+                skill=skill,
+                level=self_rating(skill, index, fraction),
+                evidence="Worked on this in the practice sessions." if fraction else "",
+            )
+            for index, skill in enumerate(skills)
+        )  # fmt: skip
+        snapshots += 1
+    return DemoReport(
+        username=username,
+        sessions=sessions,
+        attempts=len(attempts),
+        cards=len(cards),
+        assessments=snapshots,
+    )

@@ -1,0 +1,183 @@
+"""Progress over time: streaks, the practice calendar, retention, grade trends and mastery.
+
+Every figure is aggregated in the database and grouped by the user's own calendar days.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+
+from practice.models import Attempt, Question, ReviewCard, Topic
+
+HEATMAP_DAYS = 365
+TREND_WEEKS = 12
+RETENTION_MONTHS = 12
+REST_DAY_WINDOW = 7  # one missed day is forgiven per this many days
+
+
+@dataclass(frozen=True)
+class Streak:
+    days: int
+    rest_days: int
+    practised_today: bool
+
+
+def streak(practised: set[dt.date], *, today: dt.date) -> Streak:
+    """Consecutive days of practice up to today, forgiving one missed day in any seven.
+
+    Today not practised yet does not break the streak (the day is not over). A missed day is
+    forgiven only between two days of practice and only if no other day was forgiven in the
+    six days after it. The length counts calendar days, rest days included.
+    """
+    practised_today = today in practised
+    day = today if practised_today else today - dt.timedelta(days=1)
+    length = rest = 0
+    last_forgiven: dt.date | None = None
+    while True:
+        if day in practised:
+            length += 1
+        else:
+            recently_forgiven = (
+                last_forgiven is not None and (last_forgiven - day).days < REST_DAY_WINDOW
+            )
+            if recently_forgiven or (day - dt.timedelta(days=1)) not in practised or length == 0:
+                break
+            last_forgiven = day
+            length += 1
+            rest += 1
+        day -= dt.timedelta(days=1)
+    return Streak(days=length, rest_days=rest, practised_today=practised_today)
+
+
+def _done(user: AbstractBaseUser):
+    return Attempt.objects.filter(
+        user=user, status__in=Attempt.DONE_STATUSES, submitted_at__isnull=False
+    )
+
+
+def practice_by_day(
+    *, user: AbstractBaseUser, today: dt.date, zone: ZoneInfo, days: int = HEATMAP_DAYS
+) -> dict[dt.date, int]:
+    """Questions answered or skipped per day of the user's calendar, over the last `days`."""
+    start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, tzinfo=zone)
+    rows = (
+        _done(user)
+        .filter(submitted_at__gte=start)
+        .annotate(day=TruncDate("submitted_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    return dict(rows)
+
+
+def heatmap_weeks(counts: dict[dt.date, int], *, today: dt.date, goal: int) -> list[list[dict]]:
+    """The last year as weeks (Monday first) of days with a 0–4 intensity against the goal."""
+    first = today - dt.timedelta(days=HEATMAP_DAYS - 1)
+    first -= dt.timedelta(days=first.weekday())
+    weeks: list[list[dict]] = []
+    day = first
+    while day <= today:
+        if day.weekday() == 0:
+            weeks.append([])
+        n = counts.get(day, 0)
+        share = n / goal if goal else 0
+        level = 0 if n == 0 else 1 if share < 0.5 else 2 if share < 1 else 3 if share < 2 else 4
+        weeks[-1].append({"date": day, "count": n, "level": level})
+        day += dt.timedelta(days=1)
+    return weeks
+
+
+def retention_by_month(
+    *, user: AbstractBaseUser, zone: ZoneInfo, since: dt.datetime
+) -> list[tuple[dt.date, int, int]]:
+    """True retention: for reviews (graded answers to a question graded before), per month,
+    how many were graded 2 or more, and how many there were. Oldest month first."""
+    earlier = Attempt.objects.filter(
+        user=user,
+        question=OuterRef("question"),
+        grade__isnull=False,
+        graded_at__lt=OuterRef("graded_at"),
+    )
+    rows = (
+        Attempt.objects.filter(user=user, grade__isnull=False, graded_at__gte=since)
+        .filter(Exists(earlier))
+        .annotate(month=TruncMonth("graded_at", tzinfo=zone))
+        .values("month")
+        .annotate(total=Count("pk"), recalled=Count("pk", filter=Q(grade__gte=2)))
+        .order_by("month")
+        .values_list("month", "recalled", "total")
+    )
+    return [(month, recalled, total) for month, recalled, total in rows]
+
+
+def grade_trends(
+    *, user: AbstractBaseUser, zone: ZoneInfo, since: dt.datetime, by: str
+) -> dict[str, list[tuple[dt.date, float, int]]]:
+    """Mean grade per week for each topic (by="topic") or skill (by="skill") since `since`.
+
+    Returns {name: [(week start, mean grade, answers), …]} with weeks in order.
+    """
+    name = "question__topic__name" if by == "topic" else "question__skills__name"
+    rows = (
+        Attempt.objects.filter(user=user, grade__isnull=False, graded_at__gte=since)
+        .exclude(**{f"{name}__isnull": True})
+        .annotate(week=TruncWeek("graded_at", tzinfo=zone), label=F(name))
+        .values("label", "week")
+        .annotate(mean=Avg("grade"), n=Count("pk"))
+        .order_by("label", "week")
+        .values_list("label", "week", "mean", "n")
+    )
+    trends: dict[str, list] = defaultdict(list)
+    for label, week, mean, n in rows:
+        week_start = week.date() if isinstance(week, dt.datetime) else week
+        trends[label].append((week_start, round(mean, 2), n))
+    return dict(trends)
+
+
+def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
+    """Per topic: published questions, how many I practised, my mean grade and coverage, and
+    how many of its questions are due for review now."""
+    graded = Q(questions__attempts__user=user, questions__attempts__grade__isnull=False)
+    done = Q(questions__attempts__user=user, questions__attempts__status__in=Attempt.DONE_STATUSES)
+    topics = Topic.objects.order_by("order", "name").annotate(
+        published=Count(
+            "questions", filter=Q(questions__status=Question.Status.PUBLISHED), distinct=True
+        ),
+        practised=Count("questions", filter=done, distinct=True),
+        mean_grade=Avg("questions__attempts__grade", filter=graded),
+        mean_coverage=Avg("questions__attempts__coverage", filter=graded),
+    )
+    due = dict(
+        ReviewCard.objects.filter(
+            user=user, due__lte=now, question__status=Question.Status.PUBLISHED
+        )
+        .values("question__topic")
+        .annotate(n=Count("pk"))
+        .values_list("question__topic", "n")
+    )
+    return [
+        {
+            "topic": topic,
+            "questions": topic.published,
+            "practised": topic.practised,
+            "mean_grade": topic.mean_grade,
+            "mean_coverage": topic.mean_coverage,
+            "due": due.get(topic.pk, 0),
+        }
+        for topic in topics
+    ]
+
+
+def answered_on(*, user: AbstractBaseUser, day: dt.date, zone: ZoneInfo) -> int:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return (
+        _done(user)
+        .filter(submitted_at__gte=start, submitted_at__lt=start + dt.timedelta(days=1))
+        .count()
+    )
