@@ -45,7 +45,7 @@ def streak(practised: set[dt.date], *, today: dt.date) -> Streak:
             recently_forgiven = (
                 last_forgiven is not None and (last_forgiven - day).days < REST_DAY_WINDOW
             )
-            if recently_forgiven or (day - dt.timedelta(days=1)) not in practised or length == 0:
+            if recently_forgiven or (day - dt.timedelta(days=1)) not in practised:
                 break
             last_forgiven = day
             length += 1

@@ -1,0 +1,188 @@
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from assessments.models import Assessment, Rating
+from practice.models import (
+    Attempt,
+    Bookmark,
+    PracticeSession,
+    QuestionFlag,
+    QuestionNote,
+    ReviewCard,
+)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_assessment,
+    make_catalogue,
+    make_history,
+    make_question,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_users_with_data(alice, bob):
+    skills, role = make_catalogue(size=2)
+    topics = make_topic(name="Stats"), make_topic(name="Deep learning")
+    questions = [make_question(topic=topics[n % 2], title=f"Q{n}") for n in range(4)]
+    for user, text in ((alice, "ALICE ANSWER"), (bob, "BOB ANSWER")):
+        make_history(user=user, questions=questions, attempts_per_question=2)
+        Attempt.objects.filter(user=user).update(answer=text)
+        for q in questions:
+            ReviewCard.objects.create(user=user, question=q, state=2, due="2030-01-01T00:00Z")
+        Bookmark.objects.create(user=user, question=questions[0])
+        QuestionNote.objects.create(user=user, question=questions[0], text=f"{text} NOTE")
+        QuestionFlag.objects.create(
+            user=user, question=questions[1], reason="unclear", comment=f"{text} FLAG"
+        )
+        make_assessment(user=user, levels={skills[0]: 2, skills[1]: 3}, role=role)
+    return topics, questions
+
+
+def _archive(response) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def test_export_holds_everything_of_mine_and_nothing_of_others(alice_client, two_users_with_data):
+    response = alice_client.get("/accounts/export/")
+
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment; filename=" in response["Content-Disposition"]
+    archive = _archive(response)
+    names = set(archive.namelist())
+    for table in (
+        "profile",
+        "practice_sessions",
+        "attempts",
+        "review_cards",
+        "bookmarks",
+        "notes",
+        "flags",
+        "assessments",
+        "ratings",
+    ):
+        assert {f"{table}.json", f"{table}.csv"} <= names
+    everything = b"".join(archive.read(name) for name in names).decode()
+    assert (
+        "ALICE ANSWER" in everything
+        and "ALICE ANSWER NOTE" in everything
+        and "ALICE ANSWER FLAG" in everything
+    )
+    assert "BOB" not in everything and "bob@example.com" not in everything
+    attempts = json.loads(archive.read("attempts.json"))
+    assert len(attempts) == 8
+    assert {row["question__title"] for row in attempts} == {"Q0", "Q1", "Q2", "Q3"}
+    rows = list(csv.DictReader(io.StringIO(archive.read("ratings.csv").decode())))
+    assert sorted(row["level"] for row in rows) == ["2", "3"]
+    assert json.loads(archive.read("profile.json"))[0]["username"] == "alice"
+
+
+def test_export_of_a_new_user_is_valid_and_almost_empty(alice_client):
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    assert json.loads(archive.read("attempts.json")) == []
+    assert archive.read("attempts.csv") in (b"\r\n", b"")
+
+
+def test_delete_needs_the_password_and_keeps_everything_when_wrong(
+    alice_client, alice, two_users_with_data
+):
+    response = alice_client.post("/accounts/delete/", {"password": "wrong"})
+
+    assert "That is not your password. Nothing was deleted." in response.content.decode()
+    assert get_user_model().objects.filter(pk=alice.pk).exists()
+    assert Attempt.objects.filter(user=alice).count() == 8
+
+
+def test_delete_removes_everything_of_mine_and_nothing_of_others(
+    alice_client, alice, bob, two_users_with_data
+):
+    before_bob = {
+        model: model.objects.filter(user=bob).count()
+        for model in (
+            Attempt,
+            PracticeSession,
+            ReviewCard,
+            Bookmark,
+            QuestionNote,
+            QuestionFlag,
+            Assessment,
+        )
+    }
+
+    response = alice_client.post("/accounts/delete/", {"password": DEFAULT_PASSWORD}, follow=True)
+
+    assert "Your account and all of your data are deleted" in response.content.decode()
+    assert "_auth_user_id" not in alice_client.session
+    assert not get_user_model().objects.filter(pk=alice.pk).exists()
+    for model in (
+        Attempt,
+        PracticeSession,
+        ReviewCard,
+        Bookmark,
+        QuestionNote,
+        QuestionFlag,
+        Assessment,
+    ):
+        assert not model.objects.filter(user_id=alice.pk).exists(), model
+        assert model.objects.filter(user=bob).count() == before_bob[model], model
+    assert not Rating.objects.filter(assessment__user_id=alice.pk).exists()
+    assert len(two_users_with_data[1]) == 4  # shared questions stay
+
+
+def test_delete_page_warns_and_offers_the_export(alice_client):
+    page = alice_client.get("/accounts/delete/").content.decode()
+
+    assert "for good" in page and "/accounts/export/" in page
+
+
+def test_reset_one_topic_keeps_the_rest_and_the_assessments(
+    alice_client, alice, bob, two_users_with_data
+):
+    topics, questions = two_users_with_data
+
+    response = alice_client.post(
+        "/accounts/reset/", {"scope": topics[0].slug, "confirm": "on"}, follow=True
+    )
+
+    assert (
+        "Progress on Stats reset: 4 answers and 2 review cards deleted."
+        in response.content.decode()
+    )
+    assert not Attempt.objects.filter(user=alice, question__topic=topics[0]).exists()
+    assert Attempt.objects.filter(user=alice, question__topic=topics[1]).count() == 4
+    assert Assessment.objects.filter(user=alice).exists()
+    assert Attempt.objects.filter(user=bob).count() == 8
+
+
+def test_reset_everything_removes_sessions_left_empty(
+    alice_client, alice, bob, two_users_with_data
+):
+    alice_client.post("/accounts/reset/", {"scope": "all", "confirm": "on"})
+
+    assert not Attempt.objects.filter(user=alice).exists()
+    assert not PracticeSession.objects.filter(user=alice).exists()
+    assert not ReviewCard.objects.filter(user=alice).exists()
+    assert Assessment.objects.filter(user=alice).exists()
+    assert PracticeSession.objects.filter(user=bob).exists()
+
+
+def test_reset_without_confirmation_does_nothing(alice_client, alice, two_users_with_data):
+    response = alice_client.post("/accounts/reset/", {"scope": "all"})
+
+    assert "Tick the box to confirm; nothing was reset." in response.content.decode()
+    assert Attempt.objects.filter(user=alice).count() == 8
+
+
+def test_data_pages_require_login():
+    client = Client()
+    for url in ("/accounts/export/", "/accounts/delete/", "/accounts/reset/"):
+        assert client.get(url).url.startswith("/accounts/login/")
