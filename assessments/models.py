@@ -16,6 +16,27 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
+class NamedEntry(models.Model):
+    """Shipped content with a name, a slug that fixtures refer to, and a display order."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class GuideSection(models.Model):
     """One part of the role guide at /role/: the daily tasks, the tools, the KPIs, …"""
 
@@ -128,24 +149,8 @@ class SalaryBenchmark(models.Model):
         return round(amount * self.usd_per_unit)
 
 
-class SkillArea(models.Model):
+class SkillArea(NamedEntry):
     """A family of skills, e.g. "Data preparation" or "ML in production"."""
-
-    name = models.CharField(max_length=80)
-    slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Skill(models.Model):
@@ -204,24 +209,8 @@ class RubricLevel(models.Model):
     natural_key.dependencies = ["assessments.skill"]
 
 
-class RoleProfile(models.Model):
+class RoleProfile(NamedEntry):
     """A role a learner can aim at, e.g. junior ML engineer, with a target level per skill."""
-
-    name = models.CharField(max_length=80)
-    slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class TargetLevelManager(models.Manager):

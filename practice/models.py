@@ -3,27 +3,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from assessments.models import SlugNaturalKeyManager
+from assessments.models import NamedEntry, SlugNaturalKeyManager
 
 
-class Topic(models.Model):
+class Topic(NamedEntry):
     """A subject interviews cover, e.g. "Model evaluation and metrics"."""
-
-    name = models.CharField(max_length=80)
-    slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugNaturalKeyManager()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class QuestionQuerySet(models.QuerySet):
