@@ -27,7 +27,10 @@ def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
     expect(page.get_by_role("heading", name="Hello, newcomer")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Open settings").click()
+    expect(page.get_by_text("Welcome! Three steps get you going")).to_be_visible()
+    page.get_by_role("listitem").filter(has_text="Set your daily goal").get_by_role(
+        "link", name="Go"
+    ).click()
     assert_accessible(page)
     page.get_by_label("Display name").fill("Nia")
     page.get_by_label("Daily practice goal").fill("8")
