@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mlcareer.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,9 +212,20 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "line": {
+            "()": "mlcareer.logging.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Requests are logged once, by mlcareer.requests; Django's own access lines would
+        # repeat them, and its 4xx warnings say nothing the request line does not.
+        "django.server": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # A bulk import with any bad row imports nothing.
@@ -226,3 +238,6 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = (
     if REDIS_URL
     else "import_export.tmp_storages.TempFolderStorage"
 )
+
+# Backups (manage.py backup) keep times to the microsecond.
+SERIALIZATION_MODULES = {"json": "mlcareer.serializers"}

@@ -64,6 +64,7 @@ def phone_page(browser):
 
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail listing every violation found."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate("async () => await axe.run(document)")
     violations = [
@@ -82,6 +83,7 @@ def assert_accessible(page) -> None:
 
 def assert_fits_width(page) -> None:
     """Nothing on the page forces sideways scrolling."""
+    page.wait_for_load_state()
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

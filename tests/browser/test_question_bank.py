@@ -81,5 +81,6 @@ def test_question_pages_fit_a_phone(phone_page, live_server, bank):
     assert_fits_width(phone_page)
     assert_accessible(phone_page)
     phone_page.get_by_role("link", name="When is recall more important than precision?").click()
+    expect(phone_page.get_by_role("heading", name="When is recall more important")).to_be_visible()
     assert_fits_width(phone_page)
     assert_accessible(phone_page)
