@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+WORKERS ?= 2
 DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
-# Local runs and tests need no configuration; production sets its own variables.
-export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
+# Local runs and tests need no configuration; `make serve` takes production's own variables.
+run test migrations-check: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test serve lint format migrations-check deploy-check clean
+.PHONY: run test serve lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,15 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_content
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings: debug off, hashed and compressed static files served by whitenoise,
+# gunicorn. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see docs/DEPLOY.md).
+serve: $(VENV)/.installed
+	DJANGO_DEBUG=0 $(BIN)/python manage.py check --deploy
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py load_content
+	DJANGO_DEBUG=0 $(BIN)/gunicorn mlcareer.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

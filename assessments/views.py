@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import AssessmentForm
 from assessments.guide import guide_sections, salary_chart_data
@@ -21,7 +21,7 @@ from assessments.snapshots import (
 
 
 @login_not_required
-@require_GET
+@require_safe
 def role_guide(request: HttpRequest) -> HttpResponse:
     salaries = list(SalaryBenchmark.objects.all())
     return render(
@@ -94,7 +94,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def assessment_list(request: HttpRequest) -> HttpResponse:
     page, rows = history_page(user=request.user, page_number=request.GET.get("page"))
     return render(
@@ -104,7 +104,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_for_user(user=request.user, pk=pk)
     if assessment.is_draft:
@@ -112,7 +112,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/assessment_detail.html", snapshot_detail(assessment))
 
 
-@require_GET
+@require_safe
 def gaps(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessments/gaps.html", gaps_page(user=request.user, now=timezone.now())

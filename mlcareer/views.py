@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mlcareer.accounts import account_create, profile_for
 from mlcareer.dashboard import chart_data
@@ -18,7 +18,7 @@ from practice.models import Topic
 
 
 @login_not_required
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "mlcareer/home.html")
 
@@ -57,7 +57,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "mlcareer/profile.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(user=request.user, now=timezone.now())
     return render(request, "mlcareer/dashboard.html", {**context, "charts": chart_data(context)})
@@ -65,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:
@@ -76,7 +76,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     archive = user_export(request.user)
     stamp = timezone.localdate().isoformat()

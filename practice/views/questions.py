@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.models import Skill
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
@@ -15,7 +15,7 @@ from practice.sessions import SessionRequest, session_start
 QUESTIONS_PER_PAGE = 20
 
 
-@require_GET
+@require_safe
 def question_list(request: HttpRequest) -> HttpResponse:
     form = QuestionFilterForm(
         request.GET or None, topics=list(Topic.objects.all()), skills=list(Skill.objects.all())
@@ -48,7 +48,7 @@ def _render_detail(request, question, *, note_form=None, flag_form=None):
     return render(request, "practice/question_detail.html", context)
 
 
-@require_GET
+@require_safe
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, question_for_user(user=request.user, pk=pk))
 

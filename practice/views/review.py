@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from practice.models import PracticeSession
 from practice.pages import review_page
@@ -14,7 +14,7 @@ from practice.sessions import (
 )
 
 
-@require_GET
+@require_safe
 def review(request: HttpRequest) -> HttpResponse:
     return render(
         request, "practice/review.html", review_page(user=request.user, now=timezone.now())

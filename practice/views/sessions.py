@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.models import Skill
 from practice.access import attempt_for_user, session_for_user
@@ -65,7 +65,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_for_user(user=request.user, pk=pk)
     session_expire(session, now=timezone.now())
@@ -155,7 +155,7 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
     return redirect("practice:session-detail", pk=pk)
 
 
-@require_GET
+@require_safe
 def session_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_for_user(user=request.user, pk=pk)
     session_expire(session, now=timezone.now())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_PATH = "/__browser-tests__/axe.min.js"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -46,10 +47,27 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
 
 
+def _watch_for_errors(page) -> list[str]:
+    """Collect script errors and content-security-policy refusals seen while the test runs."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return problems
+
+
 @pytest.fixture
 def page(page):
     page.set_default_timeout(5_000)
-    return page
+    problems = _watch_for_errors(page)
+    yield page
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture
@@ -58,14 +76,24 @@ def phone_page(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.set_default_timeout(5_000)
+    problems = _watch_for_errors(page)
     yield page
     context.close()
+    assert problems == [], "\n".join(problems)
 
 
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail listing every violation found."""
     page.wait_for_load_state()
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Served as if from the site itself, so that the page's strict content security policy
+    # (scripts from 'self' only) lets it run unchanged.
+    origin = "/".join(page.url.split("/")[:3])
+    axe_url = f"{origin}{AXE_PATH}"
+    page.route(
+        axe_url,
+        lambda route: route.fulfill(path=str(AXE_SCRIPT), content_type="text/javascript"),
+    )
+    page.add_script_tag(url=axe_url)
     result = page.evaluate("async () => await axe.run(document)")
     violations = [
         {

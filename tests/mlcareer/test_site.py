@@ -98,3 +98,8 @@ def test_static_assets_come_from_this_site_only(client):
     assert "/static/vendor/bootstrap-5.3.9/css/bootstrap.min.css" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page
+
+
+@pytest.mark.parametrize("url", ["/", "/role/", "/healthz"])
+def test_head_requests_are_answered(client, url):
+    assert client.head(url).status_code == 200
