@@ -8,7 +8,7 @@ DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
 run test migrations-check: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test serve lint format migrations-check clean
+.PHONY: run test serve load lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# 50 simulated learners for 60 s against gunicorn; set DATABASE_URL for PostgreSQL.
+load: $(VENV)/.installed
+	$(BIN)/python bench/load.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

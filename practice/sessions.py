@@ -45,7 +45,10 @@ def _candidates(user: AbstractBaseUser, request: SessionRequest) -> QuerySet[Que
     if request.topics:
         questions = questions.filter(topic__slug__in=request.topics)
     if request.skills:
-        questions = questions.filter(skills__slug__in=request.skills).distinct()
+        # A subquery, not a join: a question with two of the skills must come once, and
+        # DISTINCT does not combine with the random order used below.
+        with_skill = Question.objects.filter(skills__slug__in=request.skills).values("pk")
+        questions = questions.filter(pk__in=with_skill)
     if request.difficulty:
         questions = questions.filter(difficulty=request.difficulty)
     return questions

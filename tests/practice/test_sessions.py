@@ -235,3 +235,14 @@ def test_a_session_whose_question_was_retired_still_has_it(alice):
 
     assert session.attempts.get().question == question
     assert Attempt.objects.filter(session=session).count() == 1
+
+
+def test_a_question_with_several_chosen_skills_is_picked_once(alice):
+    one, two = make_skill(slug="one"), make_skill(slug="two")
+    both = make_question(skills=[one, two])
+
+    for source in ("new", "mixed"):
+        request = SessionRequest(source=source, skills=("one", "two"), count=5)
+        assert questions_pick(user=alice, request=request, now=NOW) == [both]
+    session = _start(alice, skills=("one", "two"), count=5)
+    assert session.attempts.count() == 1
