@@ -55,14 +55,24 @@ def test_database_url_selects_postgresql_and_allowed_hosts_are_a_list():
     ), result.stderr
 
 
-def test_redis_url_turns_on_the_redis_cache():
-    result = _run(
-        PROBE.format(expr="s.CACHES['default']['BACKEND']"),
-        DJANGO_DEBUG="1",
-        REDIS_URL="redis://127.0.0.1:6379/1",
-    )
+def test_redis_url_shares_cache_throttling_and_import_staging():
+    expr = "s.CACHES['default']['BACKEND'], s.AXES_HANDLER, s.IMPORT_EXPORT_TMP_STORAGE_CLASS"
 
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+    with_redis = _run(
+        PROBE.format(expr=expr), DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/1"
+    )
+    without = _run(PROBE.format(expr=expr), DJANGO_DEBUG="1")
+
+    assert with_redis.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "axes.handlers.cache.AxesCacheHandler",
+        "import_export.tmp_storages.CacheStorage",
+    ], with_redis.stderr
+    assert without.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "axes.handlers.database.AxesDatabaseHandler",
+        "import_export.tmp_storages.TempFolderStorage",
+    ], without.stderr
 
 
 def test_sqlite_default_uses_wal_and_lets_concurrent_writers_wait(tmp_path):
