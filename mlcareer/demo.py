@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from fsrs import Card
 
+from assessments.analysis import calibrate, calibration_gap
 from assessments.models import Assessment, Rating, RoleProfile, Skill
+from assessments.queries import recent_answers_by_skill, skill_refs
 from mlcareer.accounts import account_create
 from practice.feedback import answer_feedback
 from practice.models import Attempt, KeyPoint, PracticeSession, Question, ReviewCard
@@ -164,18 +166,29 @@ def demo_create(
     snapshots = 0
     for fraction in (0.0, 0.5, 0.97):
         when = first_day + dt.timedelta(days=round(days * fraction), hours=20)
+        levels = {
+            skill.pk: self_rating(skill, index, fraction) for index, skill in enumerate(skills)
+        }
+        answers = recent_answers_by_skill(user, before=when)
+        gap = calibration_gap(
+            [
+                calibrate(skill=ref, self_level=levels.get(ref.id),
+                          grades=answers.get(ref.id, ([], []))[0], coverages=[])
+                for ref in skill_refs()
+            ]
+        )  # fmt: skip
         assessment = Assessment.objects.create(
             user=user, role_profile=role, status=Assessment.Status.COMPLETE,
-            created=when, completed_at=when, calibration_gap=round(1.2 - fraction * 0.7, 2),
+            created=when, completed_at=when, calibration_gap=gap,
         )  # fmt: skip
         Rating.objects.bulk_create(
             Rating(
                 assessment=assessment,
                 skill=skill,
-                level=self_rating(skill, index, fraction),
+                level=levels[skill.pk],
                 evidence="Worked on this in the practice sessions." if fraction else "",
             )
-            for index, skill in enumerate(skills)
+            for skill in skills
         )  # fmt: skip
         snapshots += 1
     return DemoReport(
