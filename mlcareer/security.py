@@ -17,3 +17,16 @@ def client_ip(request: HttpRequest) -> str:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+USERNAME_MAX_LENGTH = 150
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The username a log-in attempt names, as login throttling records it.
+
+    Cut to the longest username there can be, and without NUL characters, so that a hostile
+    value is still counted against a username rather than failing to be stored.
+    """
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username).replace("\x00", "")[:USERNAME_MAX_LENGTH]

@@ -245,6 +245,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "mlcareer.security.client_ip"
+AXES_USERNAME_CALLABLE = "mlcareer.security.login_username"
 AXES_HANDLER = (
     "axes.handlers.cache.AxesCacheHandler"
     if REDIS_URL

@@ -158,7 +158,12 @@ def attempt_show(attempt: Attempt, *, now: dt.datetime) -> None:
 
 
 def attempt_save_draft(attempt: Attempt, *, text: str) -> bool:
-    """Keep what the user typed so far; ignored once the question is answered."""
+    """Keep what the user typed so far; ignored once the question is answered.
+
+    NUL characters are dropped: no database text column can hold them, and no keyboard
+    types them.
+    """
+    text = text.replace("\x00", "")
     return bool(
         Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(draft=text)
     )

@@ -246,3 +246,12 @@ def test_a_question_with_several_chosen_skills_is_picked_once(alice):
         assert questions_pick(user=alice, request=request, now=NOW) == [both]
     session = _start(alice, skills=("one", "two"), count=5)
     assert session.attempts.count() == 1
+
+
+def test_a_draft_drops_nul_characters_instead_of_failing(alice):
+    attempt = make_session(user=alice).attempts.first()
+
+    assert attempt_save_draft(attempt, text="half\x00 an answer")
+
+    attempt.refresh_from_db()
+    assert attempt.draft == "half an answer"

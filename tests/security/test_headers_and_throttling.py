@@ -87,3 +87,12 @@ def test_behind_a_proxy_the_forwarded_address_is_the_client(settings, db):
     other_client = _fail(proxy, "alice", DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.21")
 
     assert other_client.status_code == 302
+
+
+def test_an_absurd_username_is_throttled_not_an_error(db):
+    client = Client(REMOTE_ADDR="203.0.113.11")
+
+    for _ in range(5):
+        response = _fail(client, "x" * 5000)
+
+    assert response.status_code == 429
