@@ -142,17 +142,21 @@ def grade_trends(
 
 def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
     """Per topic: published questions, how many I practised, my mean grade and coverage, and
-    how many of its questions are due for review now."""
-    graded = Q(questions__attempts__user=user, questions__attempts__grade__isnull=False)
-    done = Q(questions__attempts__user=user, questions__attempts__status__in=Attempt.DONE_STATUSES)
-    topics = Topic.objects.order_by("order", "name").annotate(
-        published=Count(
-            "questions", filter=Q(questions__status=Question.Status.PUBLISHED), distinct=True
-        ),
-        practised=Count("questions", filter=done, distinct=True),
-        mean_grade=Avg("questions__attempts__grade", filter=graded),
-        mean_coverage=Avg("questions__attempts__coverage", filter=graded),
+    how many of its questions are due for review now.
+
+    Aggregated from the user's own attempts (an index on user), never from a join of every
+    topic with every learner's attempts.
+    """
+    mine = (
+        Attempt.objects.filter(user=user, status__in=Attempt.DONE_STATUSES)
+        .values("question__topic")
+        .annotate(
+            practised=Count("question", distinct=True),
+            mean_grade=Avg("grade"),
+            mean_coverage=Avg("coverage"),
+        )
     )
+    stats = {row["question__topic"]: row for row in mine}
     due = dict(
         ReviewCard.objects.filter(
             user=user, due__lte=now, question__status=Question.Status.PUBLISHED
@@ -161,13 +165,15 @@ def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("question__topic", "n")
     )
+    topics = Topic.objects.order_by("order", "name").annotate(
+        published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+    )
+    empty = {"practised": 0, "mean_grade": None, "mean_coverage": None}
     return [
         {
             "topic": topic,
             "questions": topic.published,
-            "practised": topic.practised,
-            "mean_grade": topic.mean_grade,
-            "mean_coverage": topic.mean_coverage,
+            **{key: stats.get(topic.pk, empty)[key] for key in empty},
             "due": due.get(topic.pk, 0),
         }
         for topic in topics
