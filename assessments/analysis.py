@@ -125,6 +125,24 @@ def calibrate(
     )
 
 
+def calibrate_all(
+    *,
+    skills: list[SkillRef],
+    levels: dict[int, int],
+    answers: dict[int, tuple[list[int], list[float]]],
+) -> list[Calibration]:
+    """`calibrate` for every skill, from self-ratings and {skill id: (grades, coverages)}."""
+    return [
+        calibrate(
+            skill=skill,
+            self_level=levels.get(skill.id),
+            grades=answers.get(skill.id, ([], []))[0],
+            coverages=answers.get(skill.id, ([], []))[1],
+        )
+        for skill in skills
+    ]
+
+
 def calibration_gap(calibrations: list[Calibration]) -> float | None:
     """Mean absolute distance between rating and grades over skills with enough data."""
     distances = [

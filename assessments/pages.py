@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.analysis import (
     StudyPlan,
-    calibrate,
+    calibrate_all,
     calibration_trend,
     gap_table,
     readiness,
@@ -61,15 +61,7 @@ def gaps_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
     targets = targets_of(role)
     answers = recent_answers_by_skill(user)
     gaps = gap_table(skills=skills, current=levels, targets=targets)
-    calibrations = [
-        calibrate(
-            skill=skill,
-            self_level=levels.get(skill.id),
-            grades=answers.get(skill.id, ([], []))[0],
-            coverages=answers.get(skill.id, ([], []))[1],
-        )
-        for skill in skills
-    ]
+    calibrations = calibrate_all(skills=skills, levels=levels, answers=answers)
     trend_gaps = list(
         Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
         .order_by("-completed_at")

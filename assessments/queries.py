@@ -95,8 +95,11 @@ def memory_by_skill(user: AbstractBaseUser, *, now: dt.datetime) -> dict[int, li
         skill_id=F("question__skills")
     )
     memory: dict[int, list[float]] = defaultdict(list)
+    recall: dict[int, float] = {}  # a card comes once per skill of its question
     for card in cards:
-        memory[card.skill_id].append(card_retrievability(card, now=now))
+        if card.pk not in recall:
+            recall[card.pk] = card_retrievability(card, now=now)
+        memory[card.skill_id].append(recall[card.pk])
     return dict(memory)
 
 

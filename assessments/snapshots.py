@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 
 from assessments.analysis import (
-    calibrate,
+    calibrate_all,
     calibration_gap,
     change_counts,
     rating_changes,
@@ -69,17 +69,10 @@ def assessment_save(
     if finish:
         assessment.status = Assessment.Status.COMPLETE
         assessment.completed_at = now
-        answers = recent_answers_by_skill(user)
         assessment.calibration_gap = calibration_gap(
-            [
-                calibrate(
-                    skill=skill,
-                    self_level=levels.get(skill.id),
-                    grades=answers.get(skill.id, ([], []))[0],
-                    coverages=answers.get(skill.id, ([], []))[1],
-                )
-                for skill in skill_refs()
-            ]
+            calibrate_all(
+                skills=skill_refs(), levels=levels, answers=recent_answers_by_skill(user)
+            )
         )
         if role_profile is not None:
             profile = profile_for(user)

@@ -9,6 +9,7 @@ from assessments.models import Assessment, Rating
 from assessments.pages import gaps_page
 from mlcareer.accounts import profile_for
 from practice.models import Attempt, PracticeSession
+from practice.pages import forecast_chart_data
 from practice.progress import (
     RETENTION_MONTHS,
     TREND_WEEKS,
@@ -19,7 +20,7 @@ from practice.progress import (
     streak,
     topic_mastery,
 )
-from practice.scheduling import review_due, review_forecast
+from practice.scheduling import review_forecast
 
 ASSESSMENT_STALE_DAYS = 30
 SKILL_TREND_SNAPSHOTS = 12
@@ -79,7 +80,8 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
             ("Rate yourself on every skill", latest is not None, "assessments:new"),
             ("Answer your first questions", has_practised, "practice:start"),
         ],
-        "due_count": review_due(user=user, now=now, zone=zone).count(),
+        # Overdue cards count for today in the forecast: exactly the set due now.
+        "due_count": forecast[0][1],
         "unfinished": unfinished,
         "assessment_stale": latest is None
         or (now - latest.completed_at).days > ASSESSMENT_STALE_DAYS,
@@ -93,6 +95,7 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         "practice_days_year": len(practised_days),
         "answers_year": sum(by_day.values()),
         "forecast": forecast,
+        "forecast_chart": forecast_chart_data(forecast),
         "forecast_total": sum(n for _, n in forecast),
         "retention": retention_by_month(user=user, zone=zone, since=since_retention),
         "topic_trends": grade_trends(user=user, zone=zone, since=since_trend, by="topic"),
@@ -110,7 +113,6 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
 def chart_data(context: dict) -> dict:
     """The figures the dashboard's charts draw, as plain JSON-ready data."""
     return {
-        "forecast": [{"day": d.isoformat(), "count": n} for d, n in context["forecast"]],
         "retention": [
             {"month": m.strftime("%b %Y"), "rate": round(100 * r / t) if t else None, "n": t}
             for m, r, t in context["retention"]

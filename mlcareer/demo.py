@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from fsrs import Card
 
-from assessments.analysis import calibrate, calibration_gap
+from assessments.analysis import calibrate_all, calibration_gap
 from assessments.models import Assessment, Rating, RoleProfile, Skill
 from assessments.queries import recent_answers_by_skill, skill_refs
 from mlcareer.accounts import account_create
@@ -87,6 +87,7 @@ def demo_create(
     counts: dict[int, int] = {}
     attempts: list[Attempt] = []
     sessions = 0
+    by_id = {q.pk: q for q in questions}
     unseen = questions[:]
     rng.shuffle(unseen)
     first_day = now - dt.timedelta(days=days)
@@ -95,7 +96,6 @@ def demo_create(
         if rng.random() > (0.55 + 0.35 * offset / days):
             continue
         due = sorted((c.due, qid) for qid, c in cards.items() if c.due <= day)
-        by_id = {q.pk: q for q in questions}
         chosen = [by_id[qid] for _, qid in due[:per_day]]
         while len(chosen) < per_day and unseen:
             chosen.append(unseen.pop())
@@ -164,19 +164,17 @@ def demo_create(
         return max(0, min(4, round(start_ability[skill.pk] + growth[skill.pk] * fraction + bias)))
 
     snapshots = 0
+    refs = skill_refs()
     for fraction in (0.0, 0.5, 0.97):
         when = first_day + dt.timedelta(days=round(days * fraction), hours=20)
         levels = {
             skill.pk: self_rating(skill, index, fraction) for index, skill in enumerate(skills)
         }
-        answers = recent_answers_by_skill(user, before=when)
         gap = calibration_gap(
-            [
-                calibrate(skill=ref, self_level=levels.get(ref.id),
-                          grades=answers.get(ref.id, ([], []))[0], coverages=[])
-                for ref in skill_refs()
-            ]
-        )  # fmt: skip
+            calibrate_all(
+                skills=refs, levels=levels, answers=recent_answers_by_skill(user, before=when)
+            )
+        )
         assessment = Assessment.objects.create(
             user=user, role_profile=role, status=Assessment.Status.COMPLETE,
             created=when, completed_at=when, calibration_gap=gap,

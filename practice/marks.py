@@ -34,6 +34,7 @@ def flag_create(
 
     Returns the flag and whether it is new; a repeated flag gets the newer comment if given.
     """
+    comment = comment.strip()
     existing = QuestionFlag.objects.filter(
         user=user, question=question, reason=reason, resolved_at__isnull=True
     ).first()
@@ -41,7 +42,7 @@ def flag_create(
         try:
             with transaction.atomic():
                 flag = QuestionFlag.objects.create(
-                    user=user, question=question, reason=reason, comment=comment.strip()
+                    user=user, question=question, reason=reason, comment=comment
                 )
             return flag, True
         except IntegrityError:
@@ -49,7 +50,7 @@ def flag_create(
             existing = QuestionFlag.objects.get(
                 user=user, question=question, reason=reason, resolved_at__isnull=True
             )
-    if comment.strip() and comment.strip() != existing.comment:
-        existing.comment = comment.strip()
+    if comment and comment != existing.comment:
+        existing.comment = comment
         existing.save(update_fields=["comment"])
     return existing, False

@@ -16,13 +16,14 @@ RECENT_SESSIONS = 5
 REVIEW_LIST_LIMIT = 30
 
 
-def _grade_form(attempt: Attempt, key_points: list[KeyPoint], feedback: Feedback, data=None):
+def _grade_form(key_points: list[KeyPoint], feedback: Feedback) -> GradeForm:
+    """The grading form with the key points the text covers ticked in advance."""
     covered = [
         point.pk
         for point, result in zip(key_points, feedback.points, strict=True)
         if result.covered
     ]
-    return GradeForm(data, key_points=key_points, initial={"key_points": covered})
+    return GradeForm(key_points=key_points, initial={"key_points": covered})
 
 
 def session_page(
@@ -65,7 +66,7 @@ def session_page(
     else:
         feedback = answer_feedback(current.answer, key_points)
         context["feedback"] = feedback
-        context["grade_form"] = grade_form or _grade_form(current, key_points, feedback)
+        context["grade_form"] = grade_form or _grade_form(key_points, feedback)
     return context
 
 
@@ -98,7 +99,7 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
                     else ""
                 ),
                 "grade_form": (
-                    grade_forms.get(attempt.pk) or _grade_form(attempt, key_points, feedback)
+                    grade_forms.get(attempt.pk) or _grade_form(key_points, feedback)
                     if needs_grade
                     else None
                 ),
@@ -139,6 +140,11 @@ def start_page(*, user: AbstractBaseUser) -> dict:
     }
 
 
+def forecast_chart_data(forecast: list[tuple[dt.date, int]]) -> list[dict]:
+    """The review forecast as the forecast chart reads it."""
+    return [{"day": day.isoformat(), "count": count} for day, count in forecast]
+
+
 def review_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
     """Today's due questions and the next 30 days' forecast, in the user's time zone."""
     zone = timezone.get_current_timezone()
@@ -149,5 +155,5 @@ def review_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         "due": list(due[:REVIEW_LIST_LIMIT]),
         "forecast": forecast,
         "forecast_total": sum(count for _, count in forecast),
-        "forecast_chart": [{"day": day.isoformat(), "count": count} for day, count in forecast],
+        "forecast_chart": forecast_chart_data(forecast),
     }

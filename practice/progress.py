@@ -178,12 +178,3 @@ def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
         }
         for topic in topics
     ]
-
-
-def answered_on(*, user: AbstractBaseUser, day: dt.date, zone: ZoneInfo) -> int:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    return (
-        _done(user)
-        .filter(submitted_at__gte=start, submitted_at__lt=start + dt.timedelta(days=1))
-        .count()
-    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Avg, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Exists, OuterRef, QuerySet
 
 from assessments.pages import plan_for
 from practice.feedback import answer_feedback
@@ -272,7 +272,3 @@ def quick_start_request(*, user: AbstractBaseUser, now: dt.datetime) -> SessionR
     if plan is not None and plan.first_skills:
         return SessionRequest(skills=tuple(plan.first_skills))
     return SessionRequest(skills=tuple(weakest_skills(user=user)))
-
-
-def unanswered_filter() -> Q:
-    return Q(status=Attempt.Status.PENDING)

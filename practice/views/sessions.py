@@ -44,13 +44,11 @@ def _start_form(data=None):
 def practice_start(request: HttpRequest) -> HttpResponse:
     form = _start_form(request.POST if "start" in request.POST else None)
     if request.method == "POST":
-        session_request = (
-            quick_start_request(user=request.user, now=timezone.now())
-            if "quick" in request.POST
-            else form.session_request()
-            if form.is_valid()
-            else None
-        )
+        session_request = None
+        if "quick" in request.POST:
+            session_request = quick_start_request(user=request.user, now=timezone.now())
+        elif form.is_valid():
+            session_request = form.session_request()
         if session_request is not None:
             try:
                 session = session_start(
@@ -145,11 +143,10 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
         ticked_key_points=form.cleaned_data["key_points"],
         now=timezone.now(),
     )
-    disagreement = grade_disagreement(
-        form.cleaned_data["grade"], answer_feedback(attempt.answer, key_points)
-    )
-    if graded and disagreement:
-        messages.warning(request, disagreement)
+    if graded:
+        feedback = answer_feedback(attempt.answer, key_points)
+        if disagreement := grade_disagreement(form.cleaned_data["grade"], feedback):
+            messages.warning(request, disagreement)
     if back_to_summary:
         return redirect("practice:session-summary", pk=pk)
     return redirect("practice:session-detail", pk=pk)

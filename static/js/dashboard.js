@@ -1,4 +1,4 @@
-// Draws the dashboard's charts from the data the page embeds; every chart has a text
+// Draws the dashboard's charts (the forecast is forecast_chart.js's) from the data the page embeds; every chart has a text
 // alternative in the page, so nothing is lost without JavaScript.
 (function () {
   "use strict";
@@ -16,19 +16,6 @@
       new Chart(canvas, config);
     }
   }
-
-  draw("forecast-chart", {
-    type: "bar",
-    data: {
-      labels: data.forecast.map((d) => dayLabel.format(new Date(d.day + "T12:00:00"))),
-      datasets: [{ label: "Reviews due", data: data.forecast.map((d) => d.count), backgroundColor: palette[0] }],
-    },
-    options: {
-      maintainAspectRatio: false,
-      plugins: { legend: { display: false } },
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-    },
-  });
 
   draw("retention-chart", {
     type: "bar",

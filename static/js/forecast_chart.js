@@ -1,4 +1,4 @@
-// Draws the 30-day review forecast from the data the page embeds.
+// Draws the 30-day review forecast (review page and dashboard) from the data the page embeds.
 (function () {
   "use strict";
   const dataElement = document.getElementById("forecast-data");
