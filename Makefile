@@ -6,9 +6,9 @@ PORT ?= 8000
 WORKERS ?= 2
 DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
-run test migrations-check: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
+run test migrations-check bench: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test serve load lint format migrations-check clean
+.PHONY: run test serve load bench lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: $(VENV)/.installed-dev
 # 50 simulated learners for 60 s against gunicorn; set DATABASE_URL for PostgreSQL.
 load: $(VENV)/.installed
 	$(BIN)/python bench/load.py
+
+# The whole benchmark on a freshly built large data set (minutes): server time, throughput
+# under wrk, front-end weight; JSON in bench/results/. DATABASE_URL adds PostgreSQL.
+bench: $(VENV)/.installed-dev
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
