@@ -279,7 +279,8 @@ def main() -> dict:
             _drain(base, warm_up["latency_ms"]["max"] or 1000)
             figures, output = _wrk(base + url, cookie, SECONDS, script)
             _drain(base, figures["latency_ms"]["max"] or 1000)
-            (workdir / f"wrk-{name.replace(' ', '-')}.txt").write_text(output)
+            slug = re.sub(r"\W+", "-", name)
+            (workdir / f"wrk-{slug}.txt").write_text(output)
             # A lost session would turn every page into a redirect to the log-in page.
             results[name] = {"url": url, "problem": _check(base, url, cookie), **figures}
             log(
