@@ -13,18 +13,19 @@ from assessments.analysis import (
     readiness,
     study_plan,
 )
-from assessments.models import Assessment
 from assessments.queries import (
     latest_complete,
     levels_of,
     memory_by_skill,
     question_counts_by_skill,
     recent_answers_by_skill,
+    recent_snapshots,
     skill_refs,
     target_role_for,
     targets_of,
 )
 from mlcareer.accounts import profile_for
+from mlcareer.caching import history_cached, profile_and_fingerprint
 
 TOP_GAPS = 3
 TREND_SNAPSHOTS = 12
@@ -51,23 +52,40 @@ def plan_for(*, user: AbstractBaseUser, now: dt.datetime) -> StudyPlan | None:
     return _plan(profile, gaps, now)
 
 
-def gaps_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
+def gaps_page(
+    *, user: AbstractBaseUser, now: dt.datetime, fingerprint: tuple | None = None
+) -> dict:
     """Gap table against the target role, calibration flags and trend, readiness, and the plan
-    when an interview date is set."""
-    latest = latest_complete(user)
+    when an interview date is set; recomputed only when the user's history or settings change.
+
+    Also the latest snapshots, oldest first, with their levels, for the dashboard's trend.
+    """
+    if fingerprint is None:
+        profile, fingerprint = profile_and_fingerprint(user)
+    else:
+        profile = profile_for(user)
+    return history_cached(
+        "gaps",
+        lambda: _gaps(user=user, profile=profile, now=now),
+        user=user,
+        fingerprint=fingerprint,
+        now=now,
+        zone=timezone.get_current_timezone(),
+        context=(profile.updated,),
+    )
+
+
+def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
+    snapshots, levels_by_snapshot = recent_snapshots(user, limit=TREND_SNAPSHOTS)
+    latest = snapshots[0] if snapshots else None
     role = target_role_for(user, latest)
     skills = skill_refs()
-    levels = levels_of(latest)
+    levels = levels_by_snapshot[latest.pk] if latest else {}
     targets = targets_of(role)
     answers = recent_answers_by_skill(user)
     gaps = gap_table(skills=skills, current=levels, targets=targets)
     calibrations = calibrate_all(skills=skills, levels=levels, answers=answers)
-    trend_gaps = list(
-        Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
-        .order_by("-completed_at")
-        .values_list("calibration_gap", flat=True)[:TREND_SNAPSHOTS]
-    )[::-1]
-    profile = profile_for(user)
+    trend_gaps = [snapshot.calibration_gap for snapshot in reversed(snapshots)]
     plan = _plan(profile, gaps, now) if latest else None
     demonstrated = {
         skill_id: sum(grades) / len(grades) for skill_id, (grades, _) in answers.items() if grades
@@ -91,4 +109,6 @@ def gaps_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         ),
         "plan": plan,
         "interview_date": profile.interview_date,
+        "snapshots": snapshots[::-1],
+        "levels_by_snapshot": levels_by_snapshot,
     }

@@ -10,22 +10,52 @@ from django.db.models.functions import RowNumber
 from assessments.analysis import CALIBRATION_RECENT_ANSWERS, SkillRef
 from assessments.models import Assessment, Rating, RoleProfile, Skill, TargetLevel
 from mlcareer.accounts import profile_for
+from mlcareer.caching import content_cached
 from practice.models import Attempt, Question, ReviewCard
-from practice.scheduling import card_retrievability
+from practice.scheduling import retrievability
 
 
 def skill_refs() -> list[SkillRef]:
-    """The catalogue in display order."""
-    return [
-        SkillRef(
-            id=skill.pk,
-            name=skill.name,
-            slug=skill.slug,
-            area=skill.area.name,
-            order=(skill.area.order, skill.order),
-        )
-        for skill in Skill.objects.select_related("area").order_by("area__order", "order", "name")
-    ]
+    """The catalogue in display order (cached until an editor changes it)."""
+    return content_cached(
+        "skill-refs",
+        lambda: [
+            SkillRef(
+                id=skill.pk,
+                name=skill.name,
+                slug=skill.slug,
+                area=skill.area.name,
+                order=(skill.area.order, skill.order),
+            )
+            for skill in Skill.objects.select_related("area").order_by(
+                "area__order", "order", "name"
+            )
+        ],
+    )
+
+
+def skills() -> list[Skill]:
+    """Every skill, for filter and start forms (cached until an editor changes it)."""
+    return content_cached("skills", lambda: list(Skill.objects.all()))
+
+
+def recent_snapshots(
+    user: AbstractBaseUser, *, limit: int
+) -> tuple[list[Assessment], dict[int, dict[int, int]]]:
+    """The user's latest `limit` finished self-assessments, newest first, and each one's
+    levels as {assessment id: {skill id: level}}, in two queries."""
+    snapshots = list(
+        Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
+        .select_related("role_profile")
+        .order_by("-completed_at", "-pk")[:limit]
+    )
+    levels: dict[int, dict[int, int]] = {snapshot.pk: {} for snapshot in snapshots}
+    if snapshots:
+        for assessment_id, skill_id, level in Rating.objects.filter(
+            assessment_id__in=levels
+        ).values_list("assessment_id", "skill_id", "level"):
+            levels[assessment_id][skill_id] = level
+    return snapshots, levels
 
 
 def latest_complete(user: AbstractBaseUser) -> Assessment | None:
@@ -46,14 +76,18 @@ def levels_of(assessment: Assessment | None) -> dict[int, int]:
 def targets_of(profile: RoleProfile | None) -> dict[int, int]:
     if profile is None:
         return {}
-    return dict(TargetLevel.objects.filter(profile=profile).values_list("skill_id", "level"))
+    return content_cached(
+        f"targets:{profile.pk}",
+        lambda: dict(TargetLevel.objects.filter(profile=profile).values_list("skill_id", "level")),
+    )
 
 
 def target_role_for(user: AbstractBaseUser, latest: Assessment | None) -> RoleProfile | None:
     """The role chosen in the settings, else the one of the latest self-assessment."""
     profile = profile_for(user)
     if profile.target_role_id:
-        return profile.target_role
+        role_id = profile.target_role_id
+        return content_cached(f"role:{role_id}", lambda: RoleProfile.objects.get(pk=role_id))
     return latest.role_profile if latest else None
 
 
@@ -69,7 +103,7 @@ def recent_answers_by_skill(
     """
     attempts = Attempt.objects.filter(
         user=user, grade__isnull=False, question__skills__isnull=False
-    )
+    ).order_by()
     if before is not None:
         attempts = attempts.filter(graded_at__lte=before)
     ranked = attempts.annotate(
@@ -91,21 +125,24 @@ def recent_answers_by_skill(
 
 def memory_by_skill(user: AbstractBaseUser, *, now: dt.datetime) -> dict[int, list[float]]:
     """Per skill, today's recall probability of each practised question (one FSRS card each)."""
-    cards = ReviewCard.objects.filter(user=user, question__skills__isnull=False).annotate(
-        skill_id=F("question__skills")
+    cards = (
+        ReviewCard.objects.filter(user=user, question__skills__isnull=False)
+        .order_by()
+        .values_list("question__skills", "stability", "last_review")
     )
     memory: dict[int, list[float]] = defaultdict(list)
-    recall: dict[int, float] = {}  # a card comes once per skill of its question
-    for card in cards:
-        if card.pk not in recall:
-            recall[card.pk] = card_retrievability(card, now=now)
-        memory[card.skill_id].append(recall[card.pk])
+    for skill_id, stability, last_review in cards:
+        memory[skill_id].append(retrievability(stability, last_review, now=now))
     return dict(memory)
 
 
 def question_counts_by_skill() -> dict[int, int]:
-    return dict(
-        Skill.objects.annotate(
-            n=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
-        ).values_list("pk", "n")
+    """Published questions per skill (cached until an editor changes content)."""
+    return content_cached(
+        "question-counts-by-skill",
+        lambda: dict(
+            Skill.objects.annotate(
+                n=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+            ).values_list("pk", "n")
+        ),
     )

@@ -6,7 +6,8 @@
 On a migrated, empty database (the shipped content is loaded first), it adds synthetic
 published questions up to BENCH_QUESTIONS, BENCH_USERS learners with BENCH_ATTEMPTS answers
 and BENCH_ASSESSMENTS self-assessments spread among them, and one heavy learner, "heavy",
-with 10,000 answers and 100 self-assessments. Prints what it made and how long it took.
+with 10,000 answers and 100 self-assessments, and one light learner, "light", with 100 answers
+and 5 self-assessments. Prints what it made and how long it took.
 """
 
 import datetime as dt
@@ -46,6 +47,7 @@ USERS = int(os.environ.get("BENCH_USERS", 1_000))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 1_000_000))
 ASSESSMENTS = int(os.environ.get("BENCH_ASSESSMENTS", 20_000))
 HEAVY_ATTEMPTS, HEAVY_SNAPSHOTS = 10_000, 100
+LIGHT_ATTEMPTS, LIGHT_SNAPSHOTS = 100, 5
 PER_SESSION = 10
 BATCH = 5_000
 PASSWORD = "bench-password-2026"
@@ -196,6 +198,9 @@ def build() -> dict:
     heavy = _users(1, "heavy")[0]
     get_user_model().objects.filter(pk=heavy.pk).update(username="heavy")
     _history(rng, heavy, question_ids, HEAVY_ATTEMPTS, HEAVY_SNAPSHOTS, now)
+    light = _users(1, "light")[0]
+    get_user_model().objects.filter(pk=light.pk).update(username="light")
+    _history(rng, light, question_ids, LIGHT_ATTEMPTS, LIGHT_SNAPSHOTS, now)
     return {
         "questions": Question.objects.count(),
         "users": get_user_model().objects.count(),

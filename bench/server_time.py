@@ -4,8 +4,9 @@
 
 Runs in-process through Django's test client (no network, no browser) on a database built by
 bench/dataset.py, logged in as "heavy" (10,000 answers, 100 self-assessments). Each page is
-requested ROUNDS times after a warm-up; prints, as JSON, the median and 95th percentile in
-milliseconds, the ratio of the median to the floor's, and the queries of one request.
+requested ROUNDS times after a warm-up, with the cache kept (warm) and, for the pages that
+cache, emptied before each request (cold); prints, as JSON, the median and 95th percentile in
+milliseconds, the ratio of the median to the bare floor's, and the most queries of a request.
 """
 
 import json
@@ -25,9 +26,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from practice.models import Question, Topic  # noqa: E402
@@ -47,36 +48,61 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def _queries(client, method, url, data=None):
+def _request(client, method, url, data=None):
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return response
+
+
+def _counted(client, method, url, data=None) -> tuple[float, int]:
+    """Milliseconds and SQL statements of one request."""
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
-        response = getattr(client, method)(url, data or {})
-    assert response.status_code in (200, 302), (url, response.status_code)
-    return counter.count
-
-
-def _time(client, method, url, data=None, rounds=ROUNDS):
-    getattr(client, method)(url, data or {})  # warm-up
-    queries = _queries(client, method, url, data)
-    samples = []
-    for _ in range(rounds):
         started = time.perf_counter()
-        getattr(client, method)(url, data or {})
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples, queries
+        _request(client, method, url, data)
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, counter.count
+
+
+def _time(client, url, *, rounds=ROUNDS, cold=False) -> dict:
+    """Warm: the page again and again, as a learner reloading it. Cold: each time after the
+    cache was emptied, as the first view after the learner's history or the content changed."""
+    _request(client, "get", url)  # imports, template loading, the session's time zone
+    samples, queries = [], []
+    for _ in range(rounds):
+        if cold:
+            cache.clear()
+        elapsed, count = _counted(client, "get", url)
+        samples.append(elapsed)
+        queries.append(count)
+    return {"samples": samples, "queries": max(queries)}
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _summary(result: dict, floor: float) -> dict:
+    samples = result["samples"]
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2),
+        "ratio_to_floor": round(statistics.median(samples) / floor, 1),
+        "queries": result["queries"],
+    }
 
 
 def main() -> dict:
-    setup_test_environment()
     settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    heavy, light = _client("heavy"), _client("light")
     user = get_user_model().objects.get(username="heavy")
-    client = Client()
-    client.force_login(user)
     question = Question.objects.published().order_by("pk").first()
     topic = Topic.objects.order_by("pk").first()
     session = session_start(
@@ -85,46 +111,40 @@ def main() -> dict:
         now=timezone.now(),
         questions=list(Question.objects.published().order_by("-pk")[: ROUNDS + 2]),
     )
-    pages = {
-        "floor": ("get", "/bench-floor/"),
-        "dashboard": ("get", "/dashboard/"),
-        "question list (search and filters)": (
-            "get",
-            f"/questions/?q=trade-off&topic={topic.slug}&difficulty=medium&unpractised=on",
-        ),
-        "question detail": ("get", f"/questions/{question.pk}/"),
-        "practice session page": ("get", f"/practice/sessions/{session.pk}/"),
-        "gaps": ("get", "/assessments/gaps/"),
+    search = f"/questions/?q=trade-off&topic={topic.slug}&difficulty=medium&unpractised=on"
+    results = {
+        "floor": _time(heavy, "/bench-floor/"),
+        "floor with the site's page shell": _time(heavy, "/bench-floor/shell/"),
+        "dashboard": _time(heavy, "/dashboard/"),
+        "dashboard, cold cache": _time(heavy, "/dashboard/", cold=True),
+        "dashboard, light learner": _time(light, "/dashboard/"),
+        "dashboard, light learner, cold cache": _time(light, "/dashboard/", cold=True),
+        "question list, search and filters": _time(heavy, search),
+        "question list, search and filters, cold cache": _time(heavy, search, cold=True),
+        "question detail": _time(heavy, f"/questions/{question.pk}/"),
+        "practice session page": _time(heavy, f"/practice/sessions/{session.pk}/"),
+        "gaps": _time(heavy, "/assessments/gaps/"),
+        "gaps, cold cache": _time(heavy, "/assessments/gaps/", cold=True),
     }
-    results = {}
-    for name, (method, url) in pages.items():
-        samples, queries = _time(client, method, url)
-        results[name] = {"samples": samples, "queries": queries}
     # Each submit answers the next pending question, as a learner does.
-    submits, submit_queries = [], None
+    submits, submit_queries = [], []
     for attempt in session.attempts.order_by("position")[:ROUNDS]:
-        url = f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/submit/"
-        client.get(f"/practice/sessions/{session.pk}/")
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            started = time.perf_counter()
-            client.post(url, {"answer": "Precision and recall, with a baseline and an example."})
-            submits.append((time.perf_counter() - started) * 1000)
-        submit_queries = counter.count if submit_queries is None else submit_queries
-    results["answer submit"] = {"samples": submits, "queries": submit_queries}
+        heavy.get(f"/practice/sessions/{session.pk}/")
+        elapsed, count = _counted(
+            heavy,
+            "post",
+            f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/submit/",
+            {"answer": "Precision and recall, with a baseline and an example."},
+        )
+        submits.append(elapsed)
+        submit_queries.append(count)
+    results["answer submit"] = {"samples": submits, "queries": max(submit_queries)}
     floor = statistics.median(results["floor"]["samples"])
     return {
         "database": connection.vendor,
         "rounds": ROUNDS,
-        "pages": {
-            name: {
-                "median_ms": round(statistics.median(r["samples"]), 2),
-                "p95_ms": round(statistics.quantiles(r["samples"], n=20)[-1], 2),
-                "ratio_to_floor": round(statistics.median(r["samples"]) / floor, 1),
-                "queries": r["queries"],
-            }
-            for name, r in results.items()
-        },
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "pages": {name: _summary(result, floor) for name, result in results.items()},
     }
 
 

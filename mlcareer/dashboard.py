@@ -5,10 +5,11 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment
 from assessments.pages import gaps_page
-from mlcareer.accounts import profile_for
-from practice.models import Attempt, PracticeSession
+from assessments.queries import skill_refs
+from mlcareer.caching import cached, history_key, profile_and_fingerprint
+from practice.models import PracticeSession
 from practice.pages import forecast_chart_data
 from practice.progress import (
     RETENTION_MONTHS,
@@ -20,55 +21,59 @@ from practice.progress import (
     streak,
     topic_mastery,
 )
-from practice.scheduling import review_forecast
+from practice.scheduling import due_counts, due_today_by_topic, forecast_of
 
 ASSESSMENT_STALE_DAYS = 30
-SKILL_TREND_SNAPSHOTS = 12
 
 
 def skill_levels_over_snapshots(
-    user: AbstractBaseUser, *, limit: int = SKILL_TREND_SNAPSHOTS
-) -> tuple[list[dt.datetime], dict[str, list[int | None]]]:
-    """The dates of the latest `limit` snapshots (oldest first) and each skill's level in them."""
-    latest_ids = list(
-        Assessment.objects.filter(user=user, status=Assessment.Status.COMPLETE)
-        .order_by("-completed_at")
-        .values_list("pk", "completed_at")[:limit]
-    )[::-1]
-    position = {pk: index for index, (pk, _) in enumerate(latest_ids)}
-    levels: dict[str, list[int | None]] = {}
-    for assessment_id, skill_name, level in Rating.objects.filter(
-        assessment_id__in=position
-    ).values_list("assessment_id", "skill__name", "level"):
-        levels.setdefault(skill_name, [None] * len(latest_ids))[position[assessment_id]] = level
-    return [when for _, when in latest_ids], levels
+    snapshots: list[Assessment], levels_by_snapshot: dict[int, dict[int, int]]
+) -> dict[str, list[int | None]]:
+    """Each skill's level in each snapshot (oldest first), by skill name in catalogue order."""
+    return {
+        skill.name: [levels_by_snapshot[snapshot.pk].get(skill.id) for snapshot in snapshots]
+        for skill in skill_refs()
+        if any(skill.id in levels_by_snapshot[snapshot.pk] for snapshot in snapshots)
+    }
 
 
 def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
-    """Everything the dashboard shows, in a number of queries that does not grow with history."""
-    profile = profile_for(user)
+    """Everything the dashboard shows, in a number of queries that does not grow with history.
+
+    What comes from the user's history is computed once per change to it (or per hour) and
+    then served from the cache: see mlcareer.caching.
+    """
+    profile, fingerprint = profile_and_fingerprint(user)
     zone = timezone.get_current_timezone()
-    today = now.astimezone(zone).date()
-    by_day = practice_by_day(user=user, today=today, zone=zone)
-    practised_days = {day for day, n in by_day.items() if n}
-    gaps = gaps_page(user=user, now=now)
-    latest = gaps["latest"]
+    key = history_key(
+        "dashboard", user=user, fingerprint=fingerprint, now=now, zone=zone,
+        context=(profile.updated,),
+    )  # fmt: skip
+    progress = cached(
+        key, lambda: _progress(user=user, profile=profile, now=now, fingerprint=fingerprint)
+    )
     unfinished = (
         PracticeSession.objects.filter(user=user, finished_at__isnull=True)
         .order_by("-started_at")
         .first()
     )
-    has_practised = (
-        bool(by_day)
-        or Attempt.objects.filter(user=user, status__in=Attempt.DONE_STATUSES).exists()
-    )
-    forecast = review_forecast(user=user, now=now, zone=zone)
+    return {**progress, "profile": profile, "unfinished": unfinished, "history_key": key}
+
+
+def _progress(*, user, profile, now: dt.datetime, fingerprint: tuple) -> dict:
+    zone = timezone.get_current_timezone()
+    today = now.astimezone(zone).date()
+    by_day = practice_by_day(user=user, today=today, zone=zone)
+    practised_days = {day for day, n in by_day.items() if n}
+    gaps = gaps_page(user=user, now=now, fingerprint=fingerprint)
+    latest = gaps["latest"]
+    has_practised = fingerprint[0] > 0  # answers or skips ever submitted
+    due = due_counts(user=user, now=now, zone=zone)
+    forecast = forecast_of(due, today=today)
     since_trend = now - dt.timedelta(weeks=TREND_WEEKS)
     since_retention = now - dt.timedelta(days=31 * RETENTION_MONTHS)
-    snapshot_dates, skill_levels = skill_levels_over_snapshots(user)
     interview_days = (profile.interview_date - today).days if profile.interview_date else None
-    return {
-        "profile": profile,
+    context = {
         "today": today,
         "is_new": not has_practised and latest is None,
         "checklist": [
@@ -82,7 +87,6 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         ],
         # Overdue cards count for today in the forecast: exactly the set due now.
         "due_count": forecast[0][1],
-        "unfinished": unfinished,
         "assessment_stale": latest is None
         or (now - latest.completed_at).days > ASSESSMENT_STALE_DAYS,
         "latest": latest,
@@ -100,14 +104,16 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         "retention": retention_by_month(user=user, zone=zone, since=since_retention),
         "topic_trends": grade_trends(user=user, zone=zone, since=since_trend, by="topic"),
         "skill_trends": grade_trends(user=user, zone=zone, since=since_trend, by="skill"),
-        "mastery": topic_mastery(user=user, now=now),
+        "mastery": topic_mastery(user=user, due=due_today_by_topic(due, today=today)),
         "readiness": gaps["readiness"],
         "role": gaps["role"],
         "flags": gaps["flags"],
         "calibration_trend": gaps["trend"],
-        "snapshot_dates": snapshot_dates,
-        "skill_levels": skill_levels,
+        "snapshot_dates": [snapshot.completed_at for snapshot in gaps["snapshots"]],
+        "skill_levels": skill_levels_over_snapshots(gaps["snapshots"], gaps["levels_by_snapshot"]),
     }
+    context["charts"] = chart_data(context)
+    return context
 
 
 def chart_data(context: dict) -> dict:

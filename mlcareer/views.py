@@ -9,12 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mlcareer.accounts import account_create, profile_for
-from mlcareer.dashboard import chart_data
 from mlcareer.dashboard import dashboard as dashboard_context
 from mlcareer.forms import DeleteAccountForm, ProfileForm, ResetProgressForm, SignupForm
 from mlcareer.middleware import SESSION_TIME_ZONE_KEY
 from mlcareer.portability import account_delete, progress_reset, user_export
-from practice.models import Topic
+from practice.queries import topics
 
 
 @login_not_required
@@ -60,7 +59,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(user=request.user, now=timezone.now())
-    return render(request, "mlcareer/dashboard.html", {**context, "charts": chart_data(context)})
+    return render(request, "mlcareer/dashboard.html", context)
 
 
 @login_not_required
@@ -99,7 +98,7 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def progress_reset_view(request: HttpRequest) -> HttpResponse:
-    form = ResetProgressForm(request.POST or None, topics=list(Topic.objects.all()))
+    form = ResetProgressForm(request.POST or None, topics=topics())
     if request.method == "POST" and form.is_valid():
         topic = form.topic()
         report = progress_reset(user=request.user, topic=topic)

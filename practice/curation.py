@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
+from mlcareer.caching import content_changed
 from practice.models import KeyPoint, Question
 
 COPY_SUFFIX = "-copy"
@@ -11,7 +12,9 @@ COPY_SUFFIX = "-copy"
 
 def questions_set_status(questions: QuerySet[Question], status: str) -> int:
     """Set the status of every question in `questions`; returns how many changed."""
-    return questions.exclude(status=status).update(status=status)
+    changed = questions.exclude(status=status).update(status=status)
+    content_changed()  # a bulk update sends no model signal
+    return changed
 
 
 @transaction.atomic

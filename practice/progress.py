@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
-from practice.models import Attempt, Question, ReviewCard, Topic
+from mlcareer.caching import content_cached
+from practice.models import Attempt, Question, Topic
 
 HEATMAP_DAYS = 365
 TREND_WEEKS = 12
@@ -55,9 +56,10 @@ def streak(practised: set[dt.date], *, today: dt.date) -> Streak:
 
 
 def _done(user: AbstractBaseUser):
+    # No default ordering: it would join every row to its session for nothing.
     return Attempt.objects.filter(
         user=user, status__in=Attempt.DONE_STATUSES, submitted_at__isnull=False
-    )
+    ).order_by()
 
 
 def practice_by_day(
@@ -140,15 +142,16 @@ def grade_trends(
     return dict(trends)
 
 
-def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
+def topic_mastery(*, user: AbstractBaseUser, due: dict[int, int]) -> list[dict]:
     """Per topic: published questions, how many I practised, my mean grade and coverage, and
-    how many of its questions are due for review now.
+    how many of its questions are due for review today (`due`, by topic id).
 
     Aggregated from the user's own attempts (an index on user), never from a join of every
     topic with every learner's attempts.
     """
     mine = (
         Attempt.objects.filter(user=user, status__in=Attempt.DONE_STATUSES)
+        .order_by()
         .values("question__topic")
         .annotate(
             practised=Count("question", distinct=True),
@@ -157,16 +160,13 @@ def topic_mastery(*, user: AbstractBaseUser, now: dt.datetime) -> list[dict]:
         )
     )
     stats = {row["question__topic"]: row for row in mine}
-    due = dict(
-        ReviewCard.objects.filter(
-            user=user, due__lte=now, question__status=Question.Status.PUBLISHED
-        )
-        .values("question__topic")
-        .annotate(n=Count("pk"))
-        .values_list("question__topic", "n")
-    )
-    topics = Topic.objects.order_by("order", "name").annotate(
-        published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+    topics = content_cached(
+        "topics-with-published-counts",
+        lambda: list(
+            Topic.objects.order_by("order", "name").annotate(
+                published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
+            )
+        ),
     )
     empty = {"practised": 0, "mean_grade": None, "mean_coverage": None}
     return [

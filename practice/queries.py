@@ -4,7 +4,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from practice.models import Attempt, Bookmark, KeyPoint, Question, QuestionFlag, QuestionNote
+from mlcareer.caching import content_cached
+from practice.models import (
+    Attempt,
+    Bookmark,
+    KeyPoint,
+    Question,
+    QuestionFlag,
+    QuestionNote,
+    Topic,
+)
+
+
+def topics() -> list[Topic]:
+    """Every topic, for filter and start forms (cached until an editor changes it)."""
+    return content_cached("topics", lambda: list(Topic.objects.all()))
 
 
 def question_search(

@@ -1,6 +1,7 @@
 """Spaced review with FSRS: one card per user and question, rescheduled at each grade."""
 
 import datetime as dt
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -71,7 +72,17 @@ def card_review(
 
 def card_retrievability(card: ReviewCard, *, now: dt.datetime) -> float:
     """Probability, 0 to 1, that the user still recalls the answer at `now`."""
-    return SCHEDULER.get_card_retrievability(_to_fsrs(card), now)
+    return retrievability(card.stability, card.last_review, now=now)
+
+
+def retrievability(
+    stability: float | None, last_review: dt.datetime | None, *, now: dt.datetime
+) -> float:
+    """`card_retrievability` from the two figures it depends on, for reading many cards
+    without building a model instance for each."""
+    # Without an id, fsrs makes one from the clock and sleeps a millisecond to keep it unique.
+    memory = Card(card_id=0, stability=stability, last_review=last_review, due=now)
+    return SCHEDULER.get_card_retrievability(memory, now)
 
 
 def _end_of_day(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -94,6 +105,47 @@ def review_due(
     )
 
 
+def due_counts(
+    *, user: AbstractBaseUser, now: dt.datetime, zone: ZoneInfo, days: int = FORECAST_DAYS
+) -> dict[tuple[dt.date, int], int]:
+    """Reviews falling due on each day up to the end of the next `days` days, per topic:
+    {(day, topic id): cards}. Overdue cards keep their past day. Days are the user's own."""
+    horizon = _end_of_day(now, zone) + dt.timedelta(days=days - 1)
+    rows = (
+        ReviewCard.objects.filter(
+            user=user, due__lt=horizon, question__status=Question.Status.PUBLISHED
+        )
+        .order_by()
+        .annotate(day=TruncDate("due", tzinfo=zone))
+        .values("day", "question__topic")
+        .annotate(n=Count("pk"))
+        .values_list("day", "question__topic", "n")
+    )
+    return {(day, topic): n for day, topic, n in rows}
+
+
+def forecast_of(
+    counts: dict[tuple[dt.date, int], int], *, today: dt.date, days: int = FORECAST_DAYS
+) -> list[tuple[dt.date, int]]:
+    """How many reviews fall due on each of `days` days from `today`; overdue ones count for
+    today."""
+    per_day: dict[dt.date, int] = defaultdict(int)
+    for (day, _), n in counts.items():
+        per_day[max(day, today)] += n
+    return [(day, per_day.get(day, 0)) for day in (today + dt.timedelta(n) for n in range(days))]
+
+
+def due_today_by_topic(
+    counts: dict[tuple[dt.date, int], int], *, today: dt.date
+) -> dict[int, int]:
+    """Reviews due by the end of today, per topic id."""
+    due: dict[int, int] = defaultdict(int)
+    for (day, topic), n in counts.items():
+        if day <= today:
+            due[topic] += n
+    return dict(due)
+
+
 def review_forecast(
     *, user: AbstractBaseUser, now: dt.datetime, zone: ZoneInfo, days: int = FORECAST_DAYS
 ) -> list[tuple[dt.date, int]]:
@@ -101,20 +153,5 @@ def review_forecast(
 
     Overdue cards count for today. Days are the user's calendar days.
     """
-    today = now.astimezone(zone).date()
-    horizon = _end_of_day(now, zone) + dt.timedelta(days=days - 1)
-    counts = dict(
-        ReviewCard.objects.filter(
-            user=user, due__lt=horizon, question__status=Question.Status.PUBLISHED
-        )
-        .annotate(day=TruncDate("due", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    overdue = sum(n for day, n in counts.items() if day < today)
-    return [
-        (day, counts.get(day, 0) + (overdue if offset == 0 else 0))
-        for offset in range(days)
-        for day in [today + dt.timedelta(days=offset)]
-    ]
+    counts = due_counts(user=user, now=now, zone=zone, days=days)
+    return forecast_of(counts, today=now.astimezone(zone).date(), days=days)

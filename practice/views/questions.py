@@ -5,11 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.models import Skill
+from assessments.queries import skills
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
-from practice.models import Topic
-from practice.queries import question_for_user, question_marks, question_search
+from practice.queries import question_for_user, question_marks, question_search, topics
 from practice.sessions import SessionRequest, session_start
 
 QUESTIONS_PER_PAGE = 20
@@ -17,9 +16,7 @@ QUESTIONS_PER_PAGE = 20
 
 @require_safe
 def question_list(request: HttpRequest) -> HttpResponse:
-    form = QuestionFilterForm(
-        request.GET or None, topics=list(Topic.objects.all()), skills=list(Skill.objects.all())
-    )
+    form = QuestionFilterForm(request.GET or None, topics=topics(), skills=skills())
     questions = question_search(user=request.user, **form.filters())
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

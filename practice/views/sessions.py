@@ -4,12 +4,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.models import Skill
+from assessments.queries import skills
 from practice.access import attempt_for_user, session_for_user
 from practice.feedback import answer_feedback, grade_disagreement
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
-from practice.models import ANSWER_MAX_CHARS, Attempt, Topic
+from practice.models import ANSWER_MAX_CHARS, Attempt
 from practice.pages import session_page, session_summary, start_page
+from practice.queries import topics
 from practice.sessions import (
     NoQuestionsError,
     attempt_grade,
@@ -35,9 +36,7 @@ TIME_UP = (
 
 
 def _start_form(data=None):
-    return SessionStartForm(
-        data, topics=list(Topic.objects.all()), skills=list(Skill.objects.all())
-    )
+    return SessionStartForm(data, topics=topics(), skills=skills())
 
 
 @require_http_methods(["GET", "POST"])

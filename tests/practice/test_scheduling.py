@@ -10,9 +10,12 @@ from practice.scheduling import (
     card_review,
     rating_for,
     review_due,
+    due_counts,
+    due_today_by_topic,
+    forecast_of,
     review_forecast,
 )
-from tests.factories import make_question
+from tests.factories import make_question, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +123,24 @@ def test_forecast_counts_overdue_as_today_and_spans_30_days(alice):
     assert forecast[0] == (NOW.date(), 2)
     assert forecast[2] == (NOW.date() + dt.timedelta(days=2), 1)
     assert sum(count for _, count in forecast) == 3
+
+
+def test_due_today_by_topic_counts_overdue_and_later_today_not_tomorrow(alice):
+    first, second = make_topic(), make_topic()
+    dues = [
+        (first, NOW - dt.timedelta(days=3)),
+        (first, NOW + dt.timedelta(hours=1)),
+        (second, NOW + dt.timedelta(days=1)),
+    ]
+    for topic, due in dues:
+        ReviewCard.objects.create(
+            user=alice, question=make_question(topic=topic), state=2, due=due
+        )
+
+    counts = due_counts(user=alice, now=NOW, zone=UTC)
+
+    assert due_today_by_topic(counts, today=NOW.date()) == {first.pk: 2}
+    assert forecast_of(counts, today=NOW.date())[:2] == [
+        (NOW.date(), 2),
+        (NOW.date() + dt.timedelta(days=1), 1),
+    ]
