@@ -17,10 +17,9 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 T = TypeVar("T")
@@ -49,15 +48,26 @@ def content_cached(name: str, build: Callable[[], T]) -> T:
     return cache.get_or_set(f"content:{content_generation()}:{name}", build, CONTENT_SECONDS)
 
 
-def _aggregate(queryset, **aggregates) -> Subquery:
-    """One scalar subquery row of `aggregates` over the user's rows of `queryset`."""
-    name, expression = next(iter(aggregates.items()))
+def _count(queryset, field: str) -> Coalesce:
+    """How many of the user's rows of `queryset` have `field` set (read from an index)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(user=OuterRef("user"))
+            .order_by()
+            .values("user")
+            .annotate(n=Count(field))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def _latest(queryset, field: str) -> Subquery:
+    """The latest `field` of the user's rows of `queryset` (one step down an index)."""
     return Subquery(
-        queryset.filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(**{name: expression})
-        .values(name)
+        queryset.filter(user=OuterRef("user"), **{f"{field}__isnull": False})
+        .order_by(f"-{field}")
+        .values(field)[:1]
     )
 
 
@@ -76,11 +86,11 @@ def _fingerprint_annotations() -> dict:
 
     complete = Assessment.objects.filter(status=Assessment.Status.COMPLETE)
     return {
-        "fp_submitted": Coalesce(_aggregate(Attempt.objects, n=Count("submitted_at")), 0),
-        "fp_last_submitted": _aggregate(Attempt.objects, m=Max("submitted_at")),
-        "fp_last_graded": _aggregate(Attempt.objects, m=Max("graded_at")),
-        "fp_assessments": Coalesce(_aggregate(complete, n=Count("pk")), 0),
-        "fp_last_assessed": _aggregate(complete, m=Max("completed_at")),
+        "fp_submitted": _count(Attempt.objects, "submitted_at"),
+        "fp_last_submitted": _latest(Attempt.objects, "submitted_at"),
+        "fp_last_graded": _latest(Attempt.objects, "graded_at"),
+        "fp_assessments": _count(complete, "pk"),
+        "fp_last_assessed": _latest(complete, "completed_at"),
     }
 
 
@@ -91,13 +101,7 @@ def history_fingerprint(user: AbstractBaseUser) -> tuple:
     latest grading time (a review card is rescheduled only by a grade), finished
     self-assessments their count and latest time; a progress reset empties them all.
     """
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(**_fingerprint_annotations())
-        .values_list(*FINGERPRINT_FIELDS)
-        .get()
-    )
+    return profile_and_fingerprint(user)[1]
 
 
 def profile_and_fingerprint(user: AbstractBaseUser) -> tuple:
@@ -106,9 +110,11 @@ def profile_and_fingerprint(user: AbstractBaseUser) -> tuple:
     from mlcareer.accounts import profile_for
     from mlcareer.models import Profile
 
-    profile = Profile.objects.annotate(**_fingerprint_annotations()).filter(user=user).first()
+    annotated = Profile.objects.annotate(**_fingerprint_annotations())
+    profile = annotated.filter(user=user).first()
     if profile is None:  # an account made outside sign-up: its profile is made on first use
-        return profile_for(user), history_fingerprint(user)
+        profile_for(user)
+        profile = annotated.get(user=user)
     user.profile = profile
     return profile, tuple(getattr(profile, name) for name in FINGERPRINT_FIELDS)
 
@@ -133,11 +139,7 @@ def history_key(
     return f"history:{name}:{user.pk}:{content_generation()}:{digest}"
 
 
-def cached(key: str, build: Callable[[], T]) -> T:
-    return cache.get_or_set(key, build, HISTORY_SECONDS)
-
-
 def history_cached(name: str, build: Callable[[], T], **key_parts) -> T:
     """`build()` for this user, recomputed when their history, the content or the hour changes
     (see `history_key` for the parts)."""
-    return cached(history_key(name, **key_parts), build)
+    return cache.get_or_set(history_key(name, **key_parts), build, HISTORY_SECONDS)

@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.pages import gaps_page
 from assessments.queries import skill_refs
-from mlcareer.caching import cached, history_key, profile_and_fingerprint
+from mlcareer.caching import history_cached, profile_and_fingerprint
 from practice.models import PracticeSession
 from practice.pages import forecast_chart_data
 from practice.progress import (
@@ -40,24 +41,48 @@ def skill_levels_over_snapshots(
 def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
     """Everything the dashboard shows, in a number of queries that does not grow with history.
 
-    What comes from the user's history is computed once per change to it (or per hour) and
-    then served from the cache: see mlcareer.caching.
+    What comes from the user's history is computed, and its part of the page rendered, once
+    per change to that history, to the settings or to the content (or per hour), then served
+    from the cache: see mlcareer.caching.
     """
     profile, fingerprint = profile_and_fingerprint(user)
     zone = timezone.get_current_timezone()
-    key = history_key(
-        "dashboard", user=user, fingerprint=fingerprint, now=now, zone=zone,
+    progress = history_cached(
+        "dashboard",
+        lambda: _with_history_html(
+            _progress(user=user, profile=profile, now=now, fingerprint=fingerprint)
+        ),
+        user=user,
+        fingerprint=fingerprint,
+        now=now,
+        zone=zone,
         context=(profile.updated,),
-    )  # fmt: skip
-    progress = cached(
-        key, lambda: _progress(user=user, profile=profile, now=now, fingerprint=fingerprint)
     )
     unfinished = (
         PracticeSession.objects.filter(user=user, finished_at__isnull=True)
         .order_by("-started_at")
         .first()
     )
-    return {**progress, "profile": profile, "unfinished": unfinished, "history_key": key}
+    return {**progress, "profile": profile, "unfinished": unfinished}
+
+
+# What the top of the page shows; the rest is rendered from the history into `history_html`.
+NEXT_KEYS = (
+    "is_new",
+    "checklist",
+    "due_count",
+    "assessment_stale",
+    "latest",
+    "interview_days",
+    "plan",
+)
+
+
+def _with_history_html(context: dict) -> dict:
+    return {
+        **{key: context[key] for key in NEXT_KEYS},
+        "history_html": render_to_string("mlcareer/dashboard_history.html", context),
+    }
 
 
 def _progress(*, user, profile, now: dt.datetime, fingerprint: tuple) -> dict:

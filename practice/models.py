@@ -314,6 +314,7 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["user", "question"], name="attempt_user_question"),
             models.Index(fields=["user", "submitted_at"], name="attempt_user_submitted"),
+            models.Index(fields=["user", "graded_at"], name="attempt_user_graded"),
         ]
         constraints = [
             models.UniqueConstraint(
