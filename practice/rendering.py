@@ -1,6 +1,7 @@
 """Markdown to safe HTML for questions, answers and notes."""
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -31,6 +32,9 @@ def _loosen_lists(text: str) -> str:
     )
 
 
+# The output depends on the text alone, and the same prompts and answers are shown again and
+# again: keep the latest few thousand.
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> SafeString:
     """Render Markdown and strip anything that could run script: tags, handlers, javascript: URLs.
 
