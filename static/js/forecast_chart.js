@@ -8,7 +8,7 @@
   }
   const days = JSON.parse(dataElement.textContent);
   const label = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
-  new Chart(canvas, {
+  const config = {
     type: "bar",
     data: {
       labels: days.map((d) => label.format(new Date(d.day + "T12:00:00"))),
@@ -21,9 +21,13 @@
       ],
     },
     options: {
+      // Drawn once, in a task of its own: on the dashboard it loads with three other charts
+      // (see dashboard.js).
+      animation: false,
       maintainAspectRatio: false,
       plugins: { legend: { display: false } },
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
     },
-  });
+  };
+  setTimeout(() => new Chart(canvas, config), 0);
 })();
