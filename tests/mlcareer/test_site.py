@@ -103,3 +103,19 @@ def test_static_assets_come_from_this_site_only(client):
 @pytest.mark.parametrize("url", ["/", "/role/", "/healthz"])
 def test_head_requests_are_answered(client, url):
     assert client.head(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
+    import gzip
+
+    from mlcareer.content import content_load
+
+    content_load()
+    plain = client.get("/role/")
+    compressed = client.get("/role/", headers={"accept-encoding": "gzip, br"})
+
+    assert "Content-Encoding" not in plain.headers
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
