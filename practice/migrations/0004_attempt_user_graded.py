@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0003_practice_sessions'),
+        ("practice", "0003_practice_sessions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attempt',
-            index=models.Index(fields=['user', 'graded_at'], name='attempt_user_graded'),
+            model_name="attempt",
+            index=models.Index(fields=["user", "graded_at"], name="attempt_user_graded"),
         ),
     ]

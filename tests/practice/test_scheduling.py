@@ -8,11 +8,11 @@ from practice.models import Question, ReviewCard
 from practice.scheduling import (
     card_retrievability,
     card_review,
-    rating_for,
-    review_due,
     due_counts,
     due_today_by_topic,
     forecast_of,
+    rating_for,
+    review_due,
     review_forecast,
 )
 from tests.factories import make_question, make_topic
