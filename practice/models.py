@@ -312,7 +312,10 @@ class Attempt(models.Model):
     class Meta:
         ordering = ["session", "position"]
         indexes = [
-            models.Index(fields=["user", "question"], name="attempt_user_question"),
+            # Also finds a question's earlier grades (true retention) in one step.
+            models.Index(
+                fields=["user", "question", "graded_at"], name="attempt_user_question_graded"
+            ),
             models.Index(fields=["user", "submitted_at"], name="attempt_user_submitted"),
             models.Index(fields=["user", "graded_at"], name="attempt_user_graded"),
         ]
