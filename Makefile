@@ -48,6 +48,7 @@ load: $(VENV)/.installed
 # under wrk, front-end weight; JSON in bench/results/. DATABASE_URL adds PostgreSQL.
 bench: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
