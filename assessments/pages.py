@@ -25,7 +25,7 @@ from assessments.queries import (
     targets_of,
 )
 from mlcareer.accounts import profile_for
-from mlcareer.caching import history_cached, profile_and_fingerprint
+from mlcareer.caching import Fingerprint, history_cached, profile_and_fingerprint
 
 TOP_GAPS = 3
 TREND_SNAPSHOTS = 12
@@ -53,7 +53,7 @@ def plan_for(*, user: AbstractBaseUser, now: dt.datetime) -> StudyPlan | None:
 
 
 def gaps_page(
-    *, user: AbstractBaseUser, now: dt.datetime, fingerprint: tuple | None = None
+    *, user: AbstractBaseUser, now: dt.datetime, fingerprint: Fingerprint | None = None
 ) -> dict:
     """Gap table against the target role, calibration flags and trend, readiness, and the plan
     when an interview date is set; recomputed only when the user's history or settings change.

@@ -38,14 +38,19 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 30))
 
 
 class QueryCounter:
-    """Counts the SQL statements run, whatever happens to the connection meanwhile."""
+    """Counts the SQL statements run and the time spent in them."""
 
     def __init__(self):
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def _request(client, method, url, data=None):
@@ -54,28 +59,31 @@ def _request(client, method, url, data=None):
     return response
 
 
-def _counted(client, method, url, data=None) -> tuple[float, int]:
-    """Milliseconds and SQL statements of one request."""
+def _counted(client, method, url, data=None) -> tuple[float, int, float]:
+    """Milliseconds, SQL statements and milliseconds spent running them, of one request.
+
+    Rows are fetched lazily, so part of reading them counts outside the SQL time."""
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         _request(client, method, url, data)
         elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, counter.count
+    return elapsed, counter.count, counter.seconds * 1000
 
 
 def _time(client, url, *, rounds=ROUNDS, cold=False) -> dict:
     """Warm: the page again and again, as a learner reloading it. Cold: each time after the
     cache was emptied, as the first view after the learner's history or the content changed."""
     _request(client, "get", url)  # imports, template loading, the session's time zone
-    samples, queries = [], []
+    samples, queries, sql = [], [], []
     for _ in range(rounds):
         if cold:
             cache.clear()
-        elapsed, count = _counted(client, "get", url)
+        elapsed, count, sql_ms = _counted(client, "get", url)
         samples.append(elapsed)
         queries.append(count)
-    return {"samples": samples, "queries": max(queries)}
+        sql.append(sql_ms)
+    return {"samples": samples, "queries": max(queries), "sql": sql}
 
 
 def _client(username: str) -> Client:
@@ -91,6 +99,7 @@ def _summary(result: dict, floor: float) -> dict:
         "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2),
         "ratio_to_floor": round(statistics.median(samples) / floor, 1),
         "queries": result["queries"],
+        "sql_median_ms": round(statistics.median(result["sql"]), 2),
     }
 
 
@@ -127,10 +136,10 @@ def main() -> dict:
         "gaps, cold cache": _time(heavy, "/assessments/gaps/", cold=True),
     }
     # Each submit answers the next pending question, as a learner does.
-    submits, submit_queries = [], []
+    submits, submit_queries, submit_sql = [], [], []
     for attempt in session.attempts.order_by("position")[:ROUNDS]:
         heavy.get(f"/practice/sessions/{session.pk}/")
-        elapsed, count = _counted(
+        elapsed, count, sql_ms = _counted(
             heavy,
             "post",
             f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/submit/",
@@ -138,7 +147,12 @@ def main() -> dict:
         )
         submits.append(elapsed)
         submit_queries.append(count)
-    results["answer submit"] = {"samples": submits, "queries": max(submit_queries)}
+        submit_sql.append(sql_ms)
+    results["answer submit"] = {
+        "samples": submits,
+        "queries": max(submit_queries),
+        "sql": submit_sql,
+    }
     floor = statistics.median(results["floor"]["samples"])
     return {
         "database": connection.vendor,

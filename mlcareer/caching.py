@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -71,21 +71,23 @@ def _latest(queryset, field: str) -> Subquery:
     )
 
 
-FINGERPRINT_FIELDS = (
-    "fp_submitted",
-    "fp_last_submitted",
-    "fp_last_graded",
-    "fp_assessments",
-    "fp_last_assessed",
-)
+class Fingerprint(NamedTuple):
+    last_started: dt.datetime | None
+    submitted: int
+    last_submitted: dt.datetime | None
+    last_graded: dt.datetime | None
+    assessments: int
+    last_assessed: dt.datetime | None
 
 
 def _fingerprint_annotations() -> dict:
     from assessments.models import Assessment
-    from practice.models import Attempt
+    from practice.models import Attempt, PracticeSession
 
     complete = Assessment.objects.filter(status=Assessment.Status.COMPLETE)
+    # Prefixed: the profile has fields of its own.
     return {
+        "fp_last_started": _latest(PracticeSession.objects, "started_at"),
         "fp_submitted": _count(Attempt.objects, "submitted_at"),
         "fp_last_submitted": _latest(Attempt.objects, "submitted_at"),
         "fp_last_graded": _latest(Attempt.objects, "graded_at"),
@@ -94,12 +96,13 @@ def _fingerprint_annotations() -> dict:
     }
 
 
-def history_fingerprint(user: AbstractBaseUser) -> tuple:
+def history_fingerprint(user: AbstractBaseUser) -> Fingerprint:
     """What changes whenever the user's practice or self-assessment history changes.
 
-    Answers and skips move the count of submitted answers and its latest time, grades the
-    latest grading time (a review card is rescheduled only by a grade), finished
-    self-assessments their count and latest time; a progress reset empties them all.
+    Starting a session moves the latest start; answers and skips the count of submitted
+    answers and its latest time (the last of a session finishes it); grades the latest grading
+    time (a review card is rescheduled only by a grade); finished self-assessments their count
+    and latest time. A progress reset lowers the count.
     """
     return profile_and_fingerprint(user)[1]
 
@@ -116,14 +119,14 @@ def profile_and_fingerprint(user: AbstractBaseUser) -> tuple:
         profile_for(user)
         profile = annotated.get(user=user)
     user.profile = profile
-    return profile, tuple(getattr(profile, name) for name in FINGERPRINT_FIELDS)
+    return profile, Fingerprint(*(getattr(profile, f"fp_{name}") for name in Fingerprint._fields))
 
 
 def history_key(
     name: str,
     *,
     user: AbstractBaseUser,
-    fingerprint: tuple,
+    fingerprint: Fingerprint,
     now: dt.datetime,
     zone: dt.tzinfo,
     context: tuple = (),

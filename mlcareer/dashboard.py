@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.pages import gaps_page
 from assessments.queries import skill_refs
-from mlcareer.caching import history_cached, profile_and_fingerprint
+from mlcareer.caching import Fingerprint, history_cached, profile_and_fingerprint
 from practice.models import PracticeSession
 from practice.pages import forecast_chart_data
 from practice.progress import (
@@ -58,16 +58,12 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         zone=zone,
         context=(profile.updated,),
     )
-    unfinished = (
-        PracticeSession.objects.filter(user=user, finished_at__isnull=True)
-        .order_by("-started_at")
-        .first()
-    )
-    return {**progress, "profile": profile, "unfinished": unfinished}
+    return {**progress, "profile": profile}
 
 
 # What the top of the page shows; the rest is rendered from the history into `history_html`.
 NEXT_KEYS = (
+    "unfinished",
     "is_new",
     "checklist",
     "due_count",
@@ -85,21 +81,25 @@ def _with_history_html(context: dict) -> dict:
     }
 
 
-def _progress(*, user, profile, now: dt.datetime, fingerprint: tuple) -> dict:
+def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> dict:
     zone = timezone.get_current_timezone()
     today = now.astimezone(zone).date()
     by_day = practice_by_day(user=user, today=today, zone=zone)
     practised_days = {day for day, n in by_day.items() if n}
     gaps = gaps_page(user=user, now=now, fingerprint=fingerprint)
     latest = gaps["latest"]
-    has_practised = fingerprint[0] > 0  # answers or skips ever submitted
+    has_practised = fingerprint.submitted > 0  # answers or skips ever submitted
     due = due_counts(user=user, now=now, zone=zone)
     forecast = forecast_of(due, today=today)
     since_trend = now - dt.timedelta(weeks=TREND_WEEKS)
+    topic_trends, skill_trends = grade_trends(user=user, zone=zone, since=since_trend)
     since_retention = now - dt.timedelta(days=31 * RETENTION_MONTHS)
     interview_days = (profile.interview_date - today).days if profile.interview_date else None
     context = {
         "today": today,
+        "unfinished": PracticeSession.objects.filter(user=user, finished_at__isnull=True)
+        .order_by("-started_at")
+        .first(),
         "is_new": not has_practised and latest is None,
         "checklist": [
             (
@@ -127,8 +127,8 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: tuple) -> dict:
         "forecast_chart": forecast_chart_data(forecast),
         "forecast_total": sum(n for _, n in forecast),
         "retention": retention_by_month(user=user, zone=zone, since=since_retention),
-        "topic_trends": grade_trends(user=user, zone=zone, since=since_trend, by="topic"),
-        "skill_trends": grade_trends(user=user, zone=zone, since=since_trend, by="skill"),
+        "topic_trends": topic_trends,
+        "skill_trends": skill_trends,
         "mastery": topic_mastery(user=user, due=due_today_by_topic(due, today=today)),
         "readiness": gaps["readiness"],
         "role": gaps["role"],

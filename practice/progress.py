@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
 from mlcareer.caching import content_cached
@@ -118,28 +118,37 @@ def retention_by_month(
     return [(month, recalled, total) for month, recalled, total in rows]
 
 
-def grade_trends(
-    *, user: AbstractBaseUser, zone: ZoneInfo, since: dt.datetime, by: str
-) -> dict[str, list[tuple[dt.date, float, int]]]:
-    """Mean grade per week for each topic (by="topic") or skill (by="skill") since `since`.
+Trends = dict[str, list[tuple[dt.date, float, int]]]
 
-    Returns {name: [(week start, mean grade, answers), …]} with weeks in order.
+
+def grade_trends(
+    *, user: AbstractBaseUser, zone: ZoneInfo, since: dt.datetime
+) -> tuple[Trends, Trends]:
+    """Mean grade per week for each topic and for each skill since `since`, in one query.
+
+    Returns ({topic: [(week start, mean grade, answers), …]}, the same by skill), weeks in
+    order.
     """
-    name = "question__topic__name" if by == "topic" else "question__skills__name"
-    rows = (
-        Attempt.objects.filter(user=user, grade__isnull=False, graded_at__gte=since)
-        .exclude(**{f"{name}__isnull": True})
-        .annotate(week=TruncWeek("graded_at", tzinfo=zone), label=F(name))
-        .values("label", "week")
-        .annotate(mean=Avg("grade"), n=Count("pk"))
-        .order_by("label", "week")
-        .values_list("label", "week", "mean", "n")
+
+    def by(kind: str, name: str):
+        return (
+            Attempt.objects.filter(user=user, grade__isnull=False, graded_at__gte=since)
+            .exclude(**{f"{name}__isnull": True})
+            .order_by()
+            .annotate(kind=Value(kind), week=TruncWeek("graded_at", tzinfo=zone), label=F(name))
+            .values("kind", "label", "week")
+            .annotate(mean=Avg("grade"), n=Count("pk"))
+            .values_list("kind", "label", "week", "mean", "n")
+        )
+
+    rows = by("topic", "question__topic__name").union(
+        by("skill", "question__skills__name"), all=True
     )
-    trends: dict[str, list] = defaultdict(list)
-    for label, week, mean, n in rows:
+    trends: dict[str, dict[str, list]] = {"topic": defaultdict(list), "skill": defaultdict(list)}
+    for kind, label, week, mean, n in sorted(rows, key=lambda row: row[:3]):
         week_start = week.date() if isinstance(week, dt.datetime) else week
-        trends[label].append((week_start, round(mean, 2), n))
-    return dict(trends)
+        trends[kind][label].append((week_start, round(mean, 2), n))
+    return dict(trends["topic"]), dict(trends["skill"])
 
 
 def topic_mastery(*, user: AbstractBaseUser, due: dict[int, int]) -> list[dict]:

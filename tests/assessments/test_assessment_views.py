@@ -287,5 +287,5 @@ def test_queries_do_not_grow_with_200_snapshots(client, snapshots, django_assert
         "/assessments/new/",
         f"/assessments/{latest.pk}/",
     ):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200

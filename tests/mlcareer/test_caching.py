@@ -44,6 +44,15 @@ def test_an_answer_shows_on_the_next_dashboard(alice_client, alice):
     assert "Today: <strong>2 of 3</strong>" in _page(alice_client)
 
 
+def test_a_started_session_shows_on_the_next_dashboard(alice_client, alice):
+    make_history(user=alice, questions=[make_question()])
+    assert "An unfinished" not in _page(alice_client)
+
+    alice_client.post(f"/questions/{make_question().pk}/practise/")
+
+    assert "An unfinished practice" in _page(alice_client)
+
+
 def test_a_settings_change_shows_on_the_next_dashboard(alice_client, alice):
     make_history(user=alice, questions=[make_question()], start=timezone.now())
     assert "Today: <strong>1 of 5</strong>" in _page(alice_client)
@@ -85,6 +94,7 @@ def test_every_kind_of_practice_moves_the_fingerprint(alice):
         return seen[-1] != seen[-2]
 
     session = make_session(user=alice, questions=[make_question(), make_question()])
+    assert changed(), "a session started"
     first, second = session.attempts.order_by("position")
     attempt_submit(first, answer="An answer", now=now)
     assert changed(), "an answer"

@@ -85,7 +85,7 @@ def test_interview_countdown(alice_client, alice):
 
 
 # After a change to the learner's history; when nothing changed; after an editor's change too.
-COLD_HISTORY_QUERIES, WARM_QUERIES, COLD_QUERIES = 14, 5, 19
+COLD_HISTORY_QUERIES, WARM_QUERIES, COLD_QUERIES = 13, 3, 17
 
 
 @pytest.mark.parametrize("heavy", [False, True])

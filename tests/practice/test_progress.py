@@ -115,8 +115,7 @@ def test_grade_trends_by_topic_and_skill_per_week(alice):
     _answered(alice, question, monday + dt.timedelta(days=2), grade=3)
     _answered(alice, question, monday + dt.timedelta(days=7), grade=4)
 
-    by_topic = grade_trends(user=alice, zone=UTC, since=monday - dt.timedelta(days=1), by="topic")
-    by_skill = grade_trends(user=alice, zone=UTC, since=monday - dt.timedelta(days=1), by="skill")
+    by_topic, by_skill = grade_trends(user=alice, zone=UTC, since=monday - dt.timedelta(days=1))
 
     assert by_topic == {
         "Statistics": [(dt.date(2026, 6, 1), 2.0, 2), (dt.date(2026, 6, 8), 4.0, 1)]
