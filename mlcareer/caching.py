@@ -3,7 +3,8 @@
 Content (topics, skills, targets, question counts) changes only when an editor edits it. Each
 entry is keyed by a content generation that every change moves on, so an edit shows at once
 where the cache is shared (Redis); with the per-process memory cache of a server without Redis,
-other processes see it when their copy expires, after CONTENT_SECONDS at most.
+other processes see it when their copy expires: after CONTENT_SECONDS for content reads, and
+HISTORY_SECONDS at most for the pages built from them.
 
 A learner's history (answers, grades, self-assessments) changes only when they practise. Pages
 built from it are keyed by a fingerprint of that history read in one indexed query, so the
