@@ -19,20 +19,14 @@ accessibility 100, best practices >= 95.
 import argparse
 import contextlib
 import gzip
-import http.cookiejar
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +34,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import Visitor, free_port, gunicorn, manage, production_env  # noqa: E402
+
 BENCH = ROOT / "bench"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -75,63 +73,7 @@ def log(message: str) -> None:
     print(f"[frontend] {message}", file=sys.stderr, flush=True)
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Client:
-    """A logged-in learner over plain HTTP, to find the pages' addresses and the cookie."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
-
-    def cookie(self, name: str) -> str:
-        return next((c.value for c in self.jar if c.name == name), "")
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = None
-        if data is not None:
-            data = {**data, "csrfmiddlewaretoken": self.cookie("csrftoken")}
-            body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base + path, body, {"Referer": self.base + path})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode(), ""
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), error.headers["Location"]
-
-    def log_in(self) -> None:
-        self.request("/accounts/login/")
-        # One attempt only: django-axes locks the account out after repeated failures.
-        status, _, _ = self.request(
-            "/accounts/login/", {"username": USERNAME, "password": PASSWORD}
-        )
-        if status != 302 or not self.cookie("sessionid"):
-            raise RuntimeError(f"could not log in as {USERNAME} (HTTP {status})")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def discover(client: Client, pages: dict) -> dict[str, tuple[str, bool]]:
+def discover(client: Visitor, pages: dict) -> dict[str, tuple[str, bool]]:
     """Fill in the addresses that depend on the data: a question and a fresh session."""
     found = {}
     for name, (path, logged_in) in pages.items():
@@ -345,41 +287,22 @@ def main() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="mlcareer-frontend-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-        "SQLITE_PATH": str(workdir / "frontend.sqlite3"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    env.pop("DATABASE_URL", None)
+    env = production_env(workdir, SQLITE_PATH=str(workdir / "frontend.sqlite3"))
+    env.pop("DATABASE_URL", None)  # its own small database, whatever the environment says
     log(f"building the database in {workdir}")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "load_content")
     log("creating the demo learner")
     manage(env, "seed_demo", "--username", USERNAME, "--password", PASSWORD)
-    server_log = (workdir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mlcareer.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--worker-class", "gthread"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log,
-    )  # fmt: skip
     results: dict = {}
     chromium_version = lighthouse_version = None
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited; see {workdir / 'server.log'}") from None
-                time.sleep(0.2)
-        client = Client(base)
-        client.log_in()
+    with gunicorn(
+        env, port, workdir / "server.log",
+        "--workers", "2", "--threads", "2", "--worker-class", "gthread",
+    ):  # fmt: skip
+        client = Visitor(base)
+        client.log_in(USERNAME, PASSWORD)
         session_cookie = client.cookie("sessionid")
         pages = discover(client, pages)
 
@@ -406,14 +329,6 @@ def main() -> dict:
                 results[name]["lighthouse"] = lighthouse(
                     binary, base + path, cookie, report, args.runs
                 )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server_log.close()
     for name, page in results.items():
         missed = misses(page)
         log(f"{name}: {'misses ' + ', '.join(missed) if missed else 'meets the targets'}")

@@ -9,7 +9,6 @@ checks that every answer the server acknowledged is stored exactly once, and pri
 figures (requests, failures, latency, throughput) as one JSON object.
 """
 
-import http.cookiejar
 import json
 import os
 import re
@@ -20,13 +19,14 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import Visitor, gunicorn, manage, production_env  # noqa: E402
+
 USERS = int(os.environ.get("BENCH_USERS", 50))
 DURATION = float(os.environ.get("BENCH_SECONDS", 60))
 PORT = int(os.environ.get("BENCH_PORT", 8765 + 100))
@@ -34,18 +34,10 @@ PASSWORD = "load-test-password-2026"
 BASE = f"http://127.0.0.1:{PORT}"
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Learner:
     def __init__(self, username: str, stats: dict, lock: threading.Lock):
         self.username = username
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
+        self.visitor = Visitor(BASE)
         self.stats, self.lock = stats, lock
         self.acknowledged = 0
 
@@ -56,35 +48,13 @@ class Learner:
                 self.stats.setdefault("failures", []).append(f"{kind} {status}")
 
     def request(self, kind: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = None
-        headers = {"Referer": BASE + path}
-        if data is not None:
-            data = {**data, "csrfmiddlewaretoken": self.csrf()}
-            body = urllib.parse.urlencode(data, doseq=True).encode()
         started = time.perf_counter()
-        try:
-            response = self.opener.open(
-                urllib.request.Request(BASE + path, body, headers), timeout=30
-            )
-            status, text, location = response.status, response.read().decode(), ""
-        except urllib.error.HTTPError as error:
-            status, text = error.code, error.read().decode(errors="replace")
-            location = error.headers.get("Location", "")
-        except OSError:
-            status, text, location = 0, "", ""
+        status, text, location = self.visitor.request(path, data)
         self._record(kind, time.perf_counter() - started, status)
         return status, text, location
 
-    def csrf(self) -> str:
-        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
-
     def log_in(self):
-        self.request("login-page", "/accounts/login/")
-        status, _, _ = self.request(
-            "login", "/accounts/login/", {"username": self.username, "password": PASSWORD}
-        )
-        if status != 302:
-            raise RuntimeError(f"{self.username} could not log in ({status})")
+        self.visitor.log_in(self.username, PASSWORD)
 
     def practise_until(self, deadline: float):
         session_url = ""
@@ -109,47 +79,26 @@ class Learner:
                 self.request("grade", grade.group(1), {"grade": str(secrets.randbelow(5))})
 
 
-def _manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-
-
 def main() -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="mlcareer-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-        "SQLITE_PATH": str(workdir / "load.sqlite3"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(workdir, SQLITE_PATH=str(workdir / "load.sqlite3"))
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     if database == "postgresql":
-        _manage(env, "flush", "--noinput")
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "collectstatic", "--noinput")
-    _manage(env, "load_content")
+        manage(env, "flush", "--noinput")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "load_content")
     create = (
         "from mlcareer.accounts import account_create\n"
         f"for n in range({USERS}):\n"
         f"    account_create(username=f'learner{{n}}', email=f'l{{n}}@example.com',\n"
         f"                   password='{PASSWORD}')\n"
     )
-    _manage(env, "shell", "-c", create)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mlcareer.wsgi", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "2", "--threads", "4", "--worker-class", "gthread"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("w"),
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    manage(env, "shell", "-c", create)
+    with gunicorn(
+        env, PORT, workdir / "server.log",
+        "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+    ):  # fmt: skip
         stats: dict = {}
         lock = threading.Lock()
         learners = [Learner(f"learner{n}", stats, lock) for n in range(USERS)]
@@ -163,9 +112,6 @@ def main() -> dict:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     count = (
         "from practice.models import Attempt\n"
         "answered = Attempt.objects.filter(status='answered')\n"

@@ -13,13 +13,10 @@ bare view that renders a template and runs no query, requested with the same coo
 it pays the same session and user look-up.
 """
 
-import http.cookiejar
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.serving import NoRedirect, Visitor, free_port, gunicorn, production_env  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 20))
 WARM_UP_SECONDS = min(3, SECONDS)
@@ -65,17 +64,6 @@ def log(message: str):
     print(f"[throughput] {message}", file=sys.stderr, flush=True)
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _open(opener, url: str, data: dict | None = None, headers: dict | None = None):
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, body, headers or {})
@@ -106,45 +94,17 @@ def _prepare(env: dict) -> int:
     return question.pk
 
 
-def _wait_for(base: str, server: subprocess.Popen):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode} before serving")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
 def _log_in(base: str) -> str:
-    """The session cookie of the heavy learner, whose time zone is already in the session."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
-    login = base + "/accounts/login/"
-    status, page, _ = _open(opener, login)
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if status != 200 or match is None:
-        raise RuntimeError(f"log-in form not found ({status})")
-    status, _, _ = _open(
-        opener,
-        login,
-        {"csrfmiddlewaretoken": match.group(1), "username": USERNAME, "password": PASSWORD},
-        {"Referer": login},
-    )
-    session = next((c.value for c in jar if c.name == "sessionid"), None)
-    if status != 302 or session is None:
-        raise RuntimeError(f"could not log in as {USERNAME} ({status})")
+    """The session cookie of the learner measured, whose time zone is already in the session."""
+    visitor = Visitor(base)
+    visitor.log_in(USERNAME, PASSWORD)
     # The first signed-in request stores the learner's time zone in the session: a write
     # that must not fall inside a measurement. The floor always answers, so the write is done
     # even if the dashboard fails (a 500 leaves the session unsaved); the dashboard's own
     # check reports that.
     for url in ("/bench-floor/", "/dashboard/"):
-        _open(opener, base + url)
-    return session
+        visitor.request(url)
+    return visitor.cookie("sessionid")
 
 
 def _drain(base: str, slowest_ms: float):
@@ -232,16 +192,9 @@ def main() -> dict:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk).")
     workdir = Path(tempfile.mkdtemp(prefix="mlcareer-throughput-"))
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-    }
+    env = production_env(workdir, DJANGO_SETTINGS_MODULE="bench.settings")
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     log(f"collectstatic into {workdir / 'static'}")
     question_pk = _prepare(env)
@@ -249,11 +202,6 @@ def main() -> dict:
     script.write_text(STATUS_SCRIPT)
     server_log = workdir / "server.log"
     log(f"gunicorn on {base}, {WORKERS} sync workers, log in {server_log}")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mlcareer.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", "sync"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("w"),
-    )  # fmt: skip
     pages = {
         "floor": "/bench-floor/",
         "floor with the site's page shell": SHELL_FLOOR,
@@ -262,8 +210,7 @@ def main() -> dict:
         "question list": "/questions/",
     }
     results = {}
-    try:
-        _wait_for(base, server)
+    with gunicorn(env, port, server_log, "--workers", str(WORKERS), "--worker-class", "sync"):
         cookie = f"sessionid={_log_in(base)}"
         for name, url in pages.items():
             problem = _check(base, url, cookie)
@@ -287,13 +234,6 @@ def main() -> dict:
                 f"{name}: {figures['requests_per_second']} requests/s, "
                 f"p50 {figures['latency_ms']['p50']} ms, p99 {figures['latency_ms']['p99']} ms"
             )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     server_errors = sum(" ERROR " in line for line in server_log.open(errors="replace"))
     floor = results["floor"].get("requests_per_second")
     return {
