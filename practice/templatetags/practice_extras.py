@@ -12,6 +12,13 @@ def markdown_filter(text: str):
 
 
 @register.filter
+def elided_page_range(page):
+    """The first and last page numbers and two either side of this one, with ellipses between:
+    a fixed number of links however many pages there are."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
 def duration(seconds) -> str:
     """45 → "45 s"; 125 → "2 min 5 s"; 3600 → "60 min"."""
     if seconds is None or seconds == "":

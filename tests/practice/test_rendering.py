@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from practice.rendering import render_markdown
@@ -64,3 +66,18 @@ def test_code_blocks_keep_their_lines_as_written():
 
     assert "x = 1\n- y" in html
     assert "<li>" not in html
+
+
+def test_pagination_links_stay_few_however_many_pages():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(1000), 20).page(25)  # 50 pages
+
+    html = render_to_string("includes/pagination.html", {"page": page, "query": "q=loss"})
+
+    numbers = [int(n) for n in re.findall(r'page-link"[^>]*>(\d+)<', html)]
+    assert numbers == [1, 23, 24, 25, 26, 27, 50]
+    assert html.count("…") == 2
+    assert 'href="?q=loss&amp;page=26"' in html
+    assert '<span class="page-link">25</span>' in html  # the current page, not a link
