@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Avg, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from assessments.pages import plan_for
 from practice.feedback import answer_feedback
-from practice.models import Attempt, KeyPoint, PracticeSession, Question, ReviewCard
-from practice.scheduling import card_review
+from practice.models import Attempt, KeyPoint, PracticeSession, Question
+from practice.scheduling import card_review, review_due
 
 SESSION_MAX_QUESTIONS = 30
 DEFAULT_QUESTIONS = 5
@@ -59,16 +60,17 @@ def questions_pick(
 ) -> list[Question]:
     """Choose the session's questions.
 
-    Due: the user's cards due now, most overdue first. New: questions never attempted,
-    shuffled. Mixed: due ones first, then new ones, then the least recently practised.
+    Due: the user's cards due by the end of their day, most overdue first. New: questions
+    never attempted, shuffled. Mixed: due ones first, then new ones, then the least recently
+    practised.
     """
     candidates = _candidates(user, request)
     picked: list[Question] = []
     if request.source in (PracticeSession.Source.DUE, PracticeSession.Source.MIXED):
-        due_cards = ReviewCard.objects.filter(
-            user=user, due__lte=now, question__in=candidates
-        ).order_by("due")
-        picked += [card.question for card in due_cards.select_related("question")[: request.count]]
+        # The same cards the review page lists: due by the end of the user's day.
+        due_cards = review_due(user=user, now=now, zone=timezone.get_current_timezone())
+        due_cards = due_cards.filter(question__in=candidates)
+        picked += [card.question for card in due_cards[: request.count]]
     if request.source in (PracticeSession.Source.NEW, PracticeSession.Source.MIXED):
         attempted = Attempt.objects.filter(
             user=user,

@@ -74,6 +74,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_step(request, session, **forms):
     page = session_page(session, now=timezone.now(), **forms)
+    if page is None:
+        return redirect("practice:session-summary", pk=session.pk)
     return render(request, "practice/session_detail.html", page)
 
 
@@ -128,9 +130,14 @@ def attempt_draft_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
 @require_POST
 def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    back_to_summary = request.POST.get("next") == "summary"
+    if attempt.grade is not None:  # a form sent again, or from another tab
+        messages.info(request, "That grade was already recorded.")
+        return redirect(
+            "practice:session-summary" if back_to_summary else "practice:session-detail", pk=pk
+        )
     key_points = list(attempt.question.key_points.order_by("order"))
     form = GradeForm(request.POST, key_points=key_points)
-    back_to_summary = request.POST.get("next") == "summary"
     if not form.is_valid():
         if back_to_summary:
             page = session_summary(attempt.session, grade_forms={attempt.pk: form})

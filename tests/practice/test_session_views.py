@@ -174,6 +174,38 @@ def test_double_grade_reviews_the_card_once(alice_client, alice, bank):
     assert ReviewCard.objects.get(user=alice).reviews == 1
 
 
+def test_a_grade_sent_again_without_a_choice_after_the_last_answer_is_not_an_error(
+    alice_client, alice, bank
+):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+    alice_client.post(_attempt_url(session, attempt, "grade"), {"grade": "3"})
+
+    response = alice_client.post(_attempt_url(session, attempt, "grade"), {}, follow=True)
+
+    assert response.status_code == 200
+    assert "That grade was already recorded." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.grade == 3
+
+
+def test_a_card_due_later_today_can_be_reviewed_now(alice_client, alice, bank):
+    """The review page lists what is due by the end of the day; starting takes the same."""
+    now = timezone.localtime()
+    later_today = min(now + dt.timedelta(minutes=30), now.replace(hour=23, minute=59))
+    if later_today <= now:
+        pytest.skip("too close to midnight for a card due later today")
+    ReviewCard.objects.create(user=alice, question=bank[0], state=2, due=later_today)
+    assert bank[0].title in alice_client.get("/practice/review/").content.decode()
+
+    response = alice_client.post("/practice/review/start/")
+
+    session = PracticeSession.objects.get(user=alice)
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    assert [a.question for a in session.attempts.all()] == [bank[0]]
+
+
 def test_grade_without_a_choice_is_refused_on_the_same_step(alice_client, alice, bank):
     session = make_session(user=alice, questions=bank[:1])
     attempt = session.attempts.get()
