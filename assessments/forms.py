@@ -87,10 +87,3 @@ class AssessmentForm(forms.Form):
                 )
             )
         return list(grouped.items())
-
-    def rated_count(self) -> int:
-        if self.is_bound:
-            return sum(1 for skill in self.skills if self.data.get(self.level_name(skill)))
-        return sum(
-            1 for skill in self.skills if self.initial.get(self.level_name(skill)) is not None
-        )

@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from assessments.analysis import (
-    StudyPlan,
     calibrate_all,
     calibration_trend,
     gap_table,
@@ -14,8 +13,6 @@ from assessments.analysis import (
     study_plan,
 )
 from assessments.queries import (
-    latest_complete,
-    levels_of,
     memory_by_skill,
     question_counts_by_skill,
     recent_answers_by_skill,
@@ -29,27 +26,6 @@ from mlcareer.caching import Fingerprint, history_cached, profile_and_fingerprin
 
 TOP_GAPS = 3
 TREND_SNAPSHOTS = 12
-
-
-def _plan(profile, gaps, now: dt.datetime) -> StudyPlan | None:
-    if not profile.interview_date:
-        return None
-    days_left = (profile.interview_date - timezone.localdate(now)).days
-    return study_plan(gaps=gaps, days_left=days_left, daily_goal=profile.daily_goal)
-
-
-def plan_for(*, user: AbstractBaseUser, now: dt.datetime) -> StudyPlan | None:
-    """The interview plan, when the user has an interview date and a finished self-assessment."""
-    latest = latest_complete(user)
-    profile = profile_for(user)
-    if latest is None or not profile.interview_date:
-        return None
-    gaps = gap_table(
-        skills=skill_refs(),
-        current=levels_of(latest),
-        targets=targets_of(target_role_for(user, latest)),
-    )
-    return _plan(profile, gaps, now)
 
 
 def gaps_page(
@@ -86,10 +62,11 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
     gaps = gap_table(skills=skills, current=levels, targets=targets)
     calibrations = calibrate_all(skills=skills, levels=levels, answers=answers)
     trend_gaps = [snapshot.calibration_gap for snapshot in reversed(snapshots)]
-    plan = _plan(profile, gaps, now) if latest else None
-    demonstrated = {
-        skill_id: sum(grades) / len(grades) for skill_id, (grades, _) in answers.items() if grades
-    }
+    plan = None
+    if latest and profile.interview_date:
+        days_left = (profile.interview_date - timezone.localdate(now)).days
+        plan = study_plan(gaps=gaps, days_left=days_left, daily_goal=profile.daily_goal)
+    demonstrated = {c.skill.id: c.mean_grade for c in calibrations if c.mean_grade is not None}
     return {
         "latest": latest,
         "role": role,
@@ -98,7 +75,6 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
         "calibrations": calibrations,
         "flags": [c for c in calibrations if c.flagged],
         "trend": calibration_trend(trend_gaps),
-        "trend_gaps": trend_gaps,
         "readiness": readiness(
             skills=skills,
             targets=targets,

@@ -67,12 +67,6 @@ def latest_complete(user: AbstractBaseUser) -> Assessment | None:
     )
 
 
-def levels_of(assessment: Assessment | None) -> dict[int, int]:
-    if assessment is None:
-        return {}
-    return dict(Rating.objects.filter(assessment=assessment).values_list("skill_id", "level"))
-
-
 def targets_of(profile: RoleProfile | None) -> dict[int, int]:
     if profile is None:
         return {}

@@ -90,7 +90,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/assessment_form.html",
-        {"form": form, "draft": draft, "skill_count": len(skills)},
+        {"form": form, "draft": draft},
     )
 
 

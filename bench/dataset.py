@@ -108,7 +108,7 @@ def _users(count, prefix):
     return users
 
 
-def _history(rng, user, question_ids, attempts, snapshots, now):
+def _history(rng, user, question_ids, attempts, snapshots, now, *, role, skills):
     sessions_needed = max(1, attempts // PER_SESSION)
     start = now - dt.timedelta(days=365)
     sessions = [
@@ -161,14 +161,13 @@ def _history(rng, user, question_ids, attempts, snapshots, now):
             for q in practised
         ],
     )
-    skills = list(Skill.objects.values_list("pk", flat=True))
     assessments = [
         Assessment(
             user=user,
             status="complete",
             created=start + dt.timedelta(days=n * 3),
             completed_at=start + dt.timedelta(days=n * 3),
-            role_profile=RoleProfile.objects.first(),
+            role_profile=role,
         )
         for n in range(snapshots)
     ]
@@ -191,16 +190,20 @@ def build() -> dict:
     content_load()
     question_ids = _questions(rng)
     users = _users(USERS, "learner")
+    shared = {
+        "role": RoleProfile.objects.first(),
+        "skills": list(Skill.objects.values_list("pk", flat=True)),
+    }
     per_user_attempts = ATTEMPTS // max(1, USERS)
     per_user_snapshots = ASSESSMENTS // max(1, USERS)
     for user in users:
-        _history(rng, user, question_ids, per_user_attempts, per_user_snapshots, now)
+        _history(rng, user, question_ids, per_user_attempts, per_user_snapshots, now, **shared)
     heavy = _users(1, "heavy")[0]
     get_user_model().objects.filter(pk=heavy.pk).update(username="heavy")
-    _history(rng, heavy, question_ids, HEAVY_ATTEMPTS, HEAVY_SNAPSHOTS, now)
+    _history(rng, heavy, question_ids, HEAVY_ATTEMPTS, HEAVY_SNAPSHOTS, now, **shared)
     light = _users(1, "light")[0]
     get_user_model().objects.filter(pk=light.pk).update(username="light")
-    _history(rng, light, question_ids, LIGHT_ATTEMPTS, LIGHT_SNAPSHOTS, now)
+    _history(rng, light, question_ids, LIGHT_ATTEMPTS, LIGHT_SNAPSHOTS, now, **shared)
     return {
         "questions": Question.objects.count(),
         "users": get_user_model().objects.count(),

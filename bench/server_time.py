@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlcareer.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
@@ -104,8 +104,8 @@ def _summary(result: dict, floor: float) -> dict:
 
 
 def main() -> dict:
-    settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = ["testserver"]
+    # Nothing is collected for an in-process run: static files come from the source folders.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

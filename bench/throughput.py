@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import NoRedirect, Visitor, free_port, gunicorn, production_env  # noqa: E402
+from bench.serving import Visitor, free_port, gunicorn, production_env  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", 20))
 WARM_UP_SECONDS = min(3, SECONDS)
@@ -64,16 +64,6 @@ def log(message: str):
     print(f"[throughput] {message}", file=sys.stderr, flush=True)
 
 
-def _open(opener, url: str, data: dict | None = None, headers: dict | None = None):
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, body, headers or {})
-    try:
-        response = opener.open(request, timeout=60)
-        return response.status, response.read().decode(errors="replace"), response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace"), error.headers
-
-
 def _prepare(env: dict) -> int:
     """Collect static files and pick the published question to measure; returns its pk."""
     os.environ.update(env)
@@ -94,8 +84,8 @@ def _prepare(env: dict) -> int:
     return question.pk
 
 
-def _log_in(base: str) -> str:
-    """The session cookie of the learner measured, whose time zone is already in the session."""
+def _log_in(base: str) -> Visitor:
+    """The learner measured, signed in, with the time zone already in the session."""
     visitor = Visitor(base)
     visitor.log_in(USERNAME, PASSWORD)
     # The first signed-in request stores the learner's time zone in the session: a write
@@ -104,7 +94,7 @@ def _log_in(base: str) -> str:
     # check reports that.
     for url in ("/bench-floor/", "/dashboard/"):
         visitor.request(url)
-    return visitor.cookie("sessionid")
+    return visitor
 
 
 def _drain(base: str, slowest_ms: float):
@@ -119,14 +109,10 @@ def _drain(base: str, slowest_ms: float):
     time.sleep(slowest_ms / 1000 + 0.1)
 
 
-def _check(base: str, url: str, cookie: str) -> str | None:
+def _check(visitor: Visitor, url: str) -> str | None:
     """Why the page cannot be measured, or None if it answers 200 to the learner."""
-    opener = urllib.request.build_opener(NoRedirect())
-    status, _, headers = _open(opener, base + url, headers={"Cookie": cookie})
-    if status == 200:
-        return None
-    where = headers.get("Location", "") if headers else ""
-    return f"{url} answered {status} {where}".strip()
+    status, _, where = visitor.request(url)
+    return None if status == 200 else f"{url} answered {status} {where}".strip()
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -211,12 +197,10 @@ def main() -> dict:
     }
     results = {}
     with gunicorn(env, port, server_log, "--workers", str(WORKERS), "--worker-class", "sync"):
-        cookie = f"sessionid={_log_in(base)}"
+        visitor = _log_in(base)
+        cookie = f"sessionid={visitor.cookie('sessionid')}"
         for name, url in pages.items():
-            problem = _check(base, url, cookie)
-            if url == SHELL_FLOOR and problem and " 404" in problem:
-                log(f"{name}: {url} is not in bench/urls.py; skipped")
-                continue
+            problem = _check(visitor, url)
             if problem:
                 log(f"{name}: not measured: {problem}")
                 results[name] = {"url": url, "problem": problem}
@@ -229,7 +213,7 @@ def main() -> dict:
             slug = re.sub(r"\W+", "-", name)
             (workdir / f"wrk-{slug}.txt").write_text(output)
             # A lost session would turn every page into a redirect to the log-in page.
-            results[name] = {"url": url, "problem": _check(base, url, cookie), **figures}
+            results[name] = {"url": url, "problem": _check(visitor, url), **figures}
             log(
                 f"{name}: {figures['requests_per_second']} requests/s, "
                 f"p50 {figures['latency_ms']['p50']} ms, p99 {figures['latency_ms']['p99']} ms"

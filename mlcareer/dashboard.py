@@ -96,7 +96,6 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> d
     since_retention = now - dt.timedelta(days=31 * RETENTION_MONTHS)
     interview_days = (profile.interview_date - today).days if profile.interview_date else None
     context = {
-        "today": today,
         "unfinished": PracticeSession.objects.filter(user=user, finished_at__isnull=True)
         .order_by("-started_at")
         .first(),
@@ -158,9 +157,5 @@ def chart_data(context: dict) -> dict:
             "self": [r.self_level for r in context["readiness"]],
             "answers": [r.demonstrated for r in context["readiness"]],
             "memory": [r.memory_level for r in context["readiness"]],
-        },
-        "skillLevels": {
-            "dates": [d.date().isoformat() for d in context["snapshot_dates"]],
-            "levels": context["skill_levels"],
         },
     }

@@ -1,10 +1,8 @@
-import zoneinfo
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from mlcareer.models import Profile
+from mlcareer.models import Profile, time_zone_names
 
 
 class SignupForm(UserCreationForm):
@@ -29,9 +27,7 @@ class SignupForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[
-            (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-        ],
+        choices=[(name, name.replace("_", " ")) for name in sorted(time_zone_names())],
         help_text=Profile._meta.get_field("time_zone").help_text,
     )
 

@@ -151,7 +151,8 @@ def review_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
     due = review_due(user=user, now=now, zone=zone)
     forecast = review_forecast(user=user, now=now, zone=zone)
     return {
-        "due_count": due.count(),
+        # Overdue cards count for today in the forecast: exactly the set listed.
+        "due_count": forecast[0][1],
         "due": list(due[:REVIEW_LIST_LIMIT]),
         "forecast": forecast,
         "forecast_total": sum(count for _, count in forecast),

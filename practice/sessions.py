@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Avg, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from assessments.pages import plan_for
+from assessments.pages import gaps_page
 from practice.feedback import answer_feedback
 from practice.models import Attempt, KeyPoint, PracticeSession, Question
 from practice.scheduling import card_review, review_due
@@ -270,7 +270,7 @@ def weakest_skills(*, user: AbstractBaseUser, limit: int = 3) -> list[str]:
 def quick_start_request(*, user: AbstractBaseUser, now: dt.datetime) -> SessionRequest:
     """Five mixed questions: on the interview plan's first skills when there is a plan, else
     on the skills with the weakest answers, else (a new user) a balanced mix."""
-    plan = plan_for(user=user, now=now)
+    plan = gaps_page(user=user, now=now)["plan"]
     if plan is not None and plan.first_skills:
         return SessionRequest(skills=tuple(plan.first_skills))
     return SessionRequest(skills=tuple(weakest_skills(user=user)))
