@@ -274,6 +274,11 @@ LOGGING = {
     },
 }
 
+# Every admin with import or export checks the model's own permissions (see
+# practice.admin.PermissionedImportExportMixin); these codes only stop one that forgot from
+# letting any member of staff in, which is the library's default.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A bulk import with any bad row imports nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

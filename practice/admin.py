@@ -23,6 +23,21 @@ def _share(part: int, whole: int) -> str:
     return "–" if not whole else f"{round(100 * part / whole)}%"
 
 
+class PermissionedImportExportMixin:
+    """Import and export only for those allowed to make and see the same changes by hand.
+
+    django-import-export allows both to any member of staff unless told otherwise. An import
+    creates and overwrites rows, so it needs the add and the change permission; an export shows
+    every row, so it needs the view permission.
+    """
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
 class QuestionImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -64,7 +79,7 @@ class KeyPointInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ImportExportModelAdmin):
+class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     resource_classes = [QuestionResource]
     import_form_class = QuestionImportForm
     import_error_display = ("message",)
@@ -173,17 +188,17 @@ class QuestionAdmin(ImportExportModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish the selected questions")
+    @admin.action(description="Publish the selected questions", permissions=["change"])
     def publish(self, request, queryset):
         count = questions_set_status(queryset, Question.Status.PUBLISHED)
         self.message_user(request, f"{count} question(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Retire the selected questions")
+    @admin.action(description="Retire the selected questions", permissions=["change"])
     def retire(self, request, queryset):
         count = questions_set_status(queryset, Question.Status.RETIRED)
         self.message_user(request, f"{count} question(s) retired.", messages.SUCCESS)
 
-    @admin.action(description="Duplicate the selected questions as drafts")
+    @admin.action(description="Duplicate the selected questions as drafts", permissions=["add"])
     def duplicate(self, request, queryset):
         copies = [question_duplicate(question, author=request.user) for question in queryset]
         self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
@@ -234,7 +249,7 @@ class QuestionFlagAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Mark the selected flags as resolved")
+    @admin.action(description="Mark the selected flags as resolved", permissions=["change"])
     def resolve(self, request, queryset):
         count = queryset.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=request.user
