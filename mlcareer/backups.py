@@ -7,8 +7,15 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
-# Rebuilt by migrations on any database; dumping them would clash on restore.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions.session", "admin.logentry"]
+# Rebuilt by migrations on any database, dumping them would clash on restore; or only kept for
+# a day (staged imports).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions.session",
+    "admin.logentry",
+    "practice.stagedimport",
+]
 
 
 SUFFIXES = (".json", ".json.gz")

@@ -2,21 +2,29 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, JSON
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from practice.curation import question_duplicate, questions_set_status
+from practice.import_staging import DatabaseStagingStorage, staged_import_exists
 from practice.models import KeyPoint, Question, QuestionFlag, Topic
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+STAGED_IMPORT_MISSING = (
+    "This upload is unknown or has expired (an upload waits a day for its confirmation, and "
+    "only its uploader can confirm it). Nothing was imported: upload the file again."
+)
 
 
 def _share(part: int, whole: int) -> str:
@@ -39,6 +47,10 @@ class PermissionedImportExportMixin:
 
 
 class QuestionImportForm(ImportForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         if upload.size > IMPORT_MAX_BYTES:
@@ -46,7 +58,22 @@ class QuestionImportForm(ImportForm):
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
                 f"{IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
             )
+        upload.uploaded_by = self.user
         return upload
+
+
+class StagedImportConfirmForm(ConfirmImportForm):
+    """The confirmation of an import: it may only name an upload of the same user."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_import_file_name(self):
+        token = self.cleaned_data["import_file_name"]
+        if not staged_import_exists(token=token, user=self.user, now=timezone.now()):
+            raise forms.ValidationError(STAGED_IMPORT_MISSING)
+        return token
 
 
 @admin.register(Topic)
@@ -82,6 +109,7 @@ class KeyPointInline(admin.TabularInline):
 class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     resource_classes = [QuestionResource]
     import_form_class = QuestionImportForm
+    confirm_form_class = StagedImportConfirmForm
     import_error_display = ("message",)
     import_template_name = "admin/practice/question/import.html"
     import_formats = [CSV, JSON]
@@ -172,6 +200,32 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
             render_markdown(question.prompt),
             render_markdown(question.model_answer),
         )
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "user": request.user}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "user": request.user}
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        storage = DatabaseStagingStorage(
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            user=import_file.uploaded_by,
+        )
+        storage.save(b"".join(import_file.chunks()))
+        return storage
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """Confirm an import, or say why the staged upload can't be used and start again."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            messages.error(request, STAGED_IMPORT_MISSING)
+            return redirect(reverse("admin:practice_question_import"))
+        return super().process_import(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         chosen = dict(form.fields["format"].choices).get(

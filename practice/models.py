@@ -367,3 +367,21 @@ class ReviewCard(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.question} due {self.due:%Y-%m-%d}"
+
+
+class StagedImport(models.Model):
+    """An uploaded import file waiting for its uploader to confirm the preview.
+
+    Kept in the database so that every app server sees it; named by a random token and bound to
+    the member of staff who uploaded it, so that a confirmation can name nothing else.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staged_imports"
+    )
+    data = models.BinaryField()
+    created = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"Import staged by {self.user} at {self.created:%Y-%m-%d %H:%M}"

@@ -55,7 +55,7 @@ def test_database_url_selects_postgresql_and_allowed_hosts_are_a_list():
     ), result.stderr
 
 
-def test_redis_url_shares_cache_throttling_and_import_staging():
+def test_redis_url_shares_cache_and_throttling_and_imports_wait_in_the_database():
     expr = "s.CACHES['default']['BACKEND'], s.AXES_HANDLER, s.IMPORT_EXPORT_TMP_STORAGE_CLASS"
 
     with_redis = _run(
@@ -66,12 +66,12 @@ def test_redis_url_shares_cache_throttling_and_import_staging():
     assert with_redis.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "axes.handlers.cache.AxesCacheHandler",
-        "import_export.tmp_storages.CacheStorage",
+        "practice.import_staging.DatabaseStagingStorage",
     ], with_redis.stderr
     assert without.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "axes.handlers.database.AxesDatabaseHandler",
-        "import_export.tmp_storages.TempFolderStorage",
+        "practice.import_staging.DatabaseStagingStorage",
     ], without.stderr
 
 
