@@ -10,10 +10,10 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, JSON
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from practice.curation import question_duplicate, questions_set_status
+from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import DatabaseStagingStorage, staged_import_exists
 from practice.models import KeyPoint, Question, QuestionFlag, Topic
 from practice.rendering import render_markdown
@@ -112,8 +112,8 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     confirm_form_class = StagedImportConfirmForm
     import_error_display = ("message",)
     import_template_name = "admin/practice/question/import.html"
-    import_formats = [CSV, JSON]
-    export_formats = [CSV, JSON]
+    import_formats = QUESTION_FORMATS
+    export_formats = QUESTION_FORMATS
     list_display = (
         "title",
         "topic",

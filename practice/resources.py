@@ -6,6 +6,9 @@ slugs separated by commas), prompt and model_answer (Markdown), and key_points: 
 point a line, written `text :: keyword, keyword, …`.
 """
 
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
@@ -15,6 +18,7 @@ from practice.models import KeyPoint, Question, Topic
 
 KEY_POINT_SEPARATOR = "::"
 MAX_KEY_POINTS = 6
+KEY_POINT_MAX_CHARS = KeyPoint._meta.get_field("text").max_length
 
 
 def key_points_parse(cell: str) -> list[tuple[str, str]]:
@@ -28,6 +32,11 @@ def key_points_parse(cell: str) -> list[tuple[str, str]]:
             raise ValueError(
                 f"key point {number} must read “text {KEY_POINT_SEPARATOR} keyword, keyword”; "
                 f"got “{line.strip()[:80]}”."
+            )
+        if len(text.strip()) > KEY_POINT_MAX_CHARS:
+            raise ValueError(
+                f"key point {number} has {len(text.strip())} characters; the limit is "
+                f"{KEY_POINT_MAX_CHARS}. Shorten it, or split it into two points."
             )
         points.append(
             (text.strip(), ", ".join(k.strip() for k in keywords.split(",") if k.strip()))
@@ -56,6 +65,51 @@ class TopicWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"there is no topic with the slug “{value}”.") from None
 
 
+class WholeMinutesWidget(widgets.IntegerWidget):
+    """Suggested minutes as the model takes them: a whole number in its range, said plainly."""
+
+    def __init__(self):
+        super().__init__()
+        field = Question._meta.get_field("suggested_minutes")
+        bounds = [v.limit_value for v in field.validators if hasattr(v, "limit_value")]
+        self.low, self.high = min(bounds), max(bounds)
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        whole = number is not None and number.is_finite() and number == number.to_integral()
+        if not whole or not self.low <= number <= self.high:
+            raise ValueError(
+                f"suggested_minutes must be a whole number of minutes from {self.low} to "
+                f"{self.high}; got “{value}”."
+            )
+        return int(number)
+
+
+def rows_sharing_a_slug(dataset) -> list[str]:
+    """One message per slug that several rows use, compared ignoring case, naming the rows."""
+    if "slug" not in (dataset.headers or []):
+        return []
+    rows_by_slug = defaultdict(list)
+    for number, slug in enumerate(dataset["slug"], start=1):
+        if str(slug or "").strip():
+            rows_by_slug[str(slug).strip().lower()].append((number, str(slug).strip()))
+    messages = []
+    for rows in rows_by_slug.values():
+        if len(rows) > 1:
+            numbers = [str(number) for number, _ in rows]
+            listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+            messages.append(
+                f"Rows {listed} have the same slug “{rows[0][1]}” (slugs are compared ignoring "
+                "case). Each question needs its own slug."
+            )
+    return messages
+
+
 class QuestionResource(resources.ModelResource):
     topic = fields.Field(attribute="topic", column_name="topic", widget=TopicWidget())
     skills = fields.Field(
@@ -64,6 +118,9 @@ class QuestionResource(resources.ModelResource):
         widget=widgets.ManyToManyWidget(Skill, field="slug", separator=","),
     )
     key_points = fields.Field(column_name="key_points", readonly=True)
+    suggested_minutes = fields.Field(
+        attribute="suggested_minutes", column_name="suggested_minutes", widget=WholeMinutesWidget()
+    )
 
     class Meta:
         model = Question
@@ -100,6 +157,8 @@ class QuestionResource(resources.ModelResource):
                 f"The file's header row does not match ({'; '.join(problems)}). "
                 f"Expected exactly: {', '.join(columns)}."
             )
+        if shared := rows_sharing_a_slug(dataset):
+            raise ValueError(" ".join(shared))
 
     def get_export_queryset(self, request=None, **kwargs):
         return Question.objects.select_related("topic").prefetch_related("skills", "key_points")
@@ -114,7 +173,13 @@ class QuestionResource(resources.ModelResource):
         return ",".join(skill.slug for skill in question.skills.all())
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
+        errors = {
+            column: [f"{column} contains a NUL character, which text cannot hold; remove it."]
+            for column, value in row.items()
+            if isinstance(value, str) and "\x00" in value
+        }
+        if errors:
+            raise ValidationError(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
