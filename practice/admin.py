@@ -65,15 +65,39 @@ class QuestionImportForm(ImportForm):
 class StagedImportConfirmForm(ConfirmImportForm):
     """The confirmation of an import: it may only name an upload of the same user."""
 
-    def __init__(self, *args, user, **kwargs):
+    import_file_name = forms.CharField(
+        widget=forms.HiddenInput(),
+        error_messages={
+            "required": STAGED_IMPORT_MISSING,
+            "null_characters_not_allowed": STAGED_IMPORT_MISSING,
+        },
+    )
+
+    def __init__(self, *args, user, format_count, resource_count, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.counts = {"format": format_count, "resource": resource_count}
 
     def clean_import_file_name(self):
         token = self.cleaned_data["import_file_name"]
         if not staged_import_exists(token=token, user=self.user, now=timezone.now()):
             raise forms.ValidationError(STAGED_IMPORT_MISSING)
         return token
+
+    def _clean_choice(self, name: str) -> str:
+        value = self.cleaned_data[name] or "0"
+        if not value.isdigit() or int(value) >= self.counts[name]:
+            raise forms.ValidationError(
+                f"The confirmation names no known {name}. Nothing was imported: upload the "
+                "file again."
+            )
+        return value
+
+    def clean_format(self):
+        return self._clean_choice("format")
+
+    def clean_resource(self):
+        return self._clean_choice("resource")
 
 
 @admin.register(Topic)
@@ -205,7 +229,12 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         return {**super().get_import_form_kwargs(request), "user": request.user}
 
     def get_confirm_form_kwargs(self, request, import_form=None):
-        return {**super().get_confirm_form_kwargs(request, import_form), "user": request.user}
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "user": request.user,
+            "format_count": len(self.get_import_formats()),
+            "resource_count": len(self.get_import_resource_classes(request)),
+        }
 
     def write_to_tmp_storage(self, import_file, input_format):
         storage = DatabaseStagingStorage(
@@ -223,7 +252,8 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
         if not confirm_form.is_valid():
-            messages.error(request, STAGED_IMPORT_MISSING)
+            for errors in confirm_form.errors.values():
+                messages.error(request, " ".join(errors))
             return redirect(reverse("admin:practice_question_import"))
         return super().process_import(request, **kwargs)
 

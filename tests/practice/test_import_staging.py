@@ -116,3 +116,19 @@ def test_cleanup_removes_staged_uploads_left_unconfirmed_for_a_day(catalogue):
     call_command("cleanup")
 
     assert StagedImport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change", [{"format": "7"}, {"format": "-9"}, {"format": "abc"}, {"resource": "3"}]
+)
+def test_a_confirmation_naming_an_unknown_format_gets_a_message_not_a_500(catalogue, change):
+    editor = _editor("curator")
+    staged = _upload(editor, _csv([_row(1)])).context["confirm_form"].initial
+
+    response = editor.post(
+        "/admin/practice/question/process_import/", {**staged, **change}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.content.decode()
+    assert Question.objects.count() == 0
