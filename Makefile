@@ -6,9 +6,9 @@ PORT ?= 8000
 WORKERS ?= 2
 DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
-run test migrations-check bench: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
+run test migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test serve load bench lint format migrations-check clean
+.PHONY: run test serve load bench bench-feedback lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(VENV)/.installed-dev
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python bench/run.py
+
+# How well the automatic feedback finds the points of the labelled answers in bench/feedback/.
+bench-feedback: $(VENV)/.installed
+	$(BIN)/python bench/feedback/run.py --json bench/results/feedback.json
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

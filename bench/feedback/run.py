@@ -1,0 +1,238 @@
+"""How well the automatic feedback finds the points an answer makes (`make bench-feedback`).
+
+    .venv/bin/python bench/feedback/run.py [--json PATH]
+
+Loads the shipped content into a temporary SQLite database, then grades every labelled answer in
+bench/feedback/answers/ (see the README there) and, over the whole published bank, the prompt
+pasted back as the answer and one generic project story. Prints, per answer style, the share of
+key points found, recall and false finds against the labels, the pairwise ranking of answers to
+the same question, the credit for pasted prompts and the generic story, the grade notes that
+would mislead an honest learner, and the time per answer. With --json the figures are written
+there too.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = ROOT / "bench" / "feedback" / "answers"
+STYLES = ["strong_own_words", "strong_echo", "wrong_right_terms", "vague", "two_words"]
+GENERIC_STORY = (
+    "In my last project I worked with the team on a model for our main product. We collected "
+    "the data, cleaned it, tried several approaches and picked the one with the best results. "
+    "We deployed it, monitored it, and the project was a success that taught me a lot."
+)
+TARGETS = {
+    "strong_own_words found": ">= 80 %",
+    "vague found": "<= 10 %",
+    "two_words found": "<= 20 %",
+    "prompt paste found": "<= 15 %",
+    "misleading notes": "0",
+    "p95 ms per answer": "<= 50",
+}
+
+
+def _setup_django() -> None:
+    database = Path(tempfile.mkdtemp()) / "feedback.sqlite3"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="mlcareer.settings",
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "feedback-benchmark-only"),
+        SQLITE_PATH=str(database),
+    )
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("load_content", verbosity=0)
+
+
+def _grade(question, key_points, answer: str, learner_grade: int | None, ticked: list[int]):
+    """The feedback the app gives: which points are found, and the note on the learner's grade.
+
+    Returns (found orders, note text).
+    """
+    from practice.feedback import answer_feedback, grade_disagreement
+
+    feedback = answer_feedback(answer, key_points)
+    found = [
+        point.order
+        for point, result in zip(key_points, feedback.points, strict=True)
+        if result.covered
+    ]
+    note = grade_disagreement(learner_grade, feedback) if learner_grade is not None else ""
+    return found, note
+
+
+def _note_direction(note: str) -> int:
+    """+1 when a note tells the learner to grade higher, -1 lower, 0 for none."""
+    if not note:
+        return 0
+    if "harder on yourself" in note:
+        return 1
+    return -1
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run() -> dict:
+    from practice.models import Question
+
+    labelled = [json.loads(path.read_text()) for path in sorted(ANSWERS.glob("*.json"))]
+    bank = {
+        question.slug: question
+        for question in Question.objects.published().prefetch_related("key_points")
+    }
+    timings: list[float] = []
+    per_style: dict[str, dict[str, list[float]]] = {
+        style: {"found": [], "recall": [], "false": []} for style in STYLES
+    }
+    share_by_question: dict[str, dict[str, float]] = {}
+    misleading: list[dict] = []
+    kinds: dict[str, int] = {}
+
+    for entry in labelled:
+        question = bank[entry["question"]]
+        key_points = list(question.key_points.all())
+        kinds[question.kind] = kinds.get(question.kind, 0) + 1
+        shares = share_by_question.setdefault(question.slug, {})
+        for answer in entry["answers"]:
+            started = time.perf_counter()
+            found, note = _grade(
+                question, key_points, answer["text"], answer["expert_grade"], answer["expresses"]
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+            expressed = set(answer["expresses"])
+            figures = per_style[answer["style"]]
+            share = len(found) / len(key_points)
+            shares[answer["style"]] = share
+            figures["found"].append(share)
+            if expressed:
+                figures["recall"].append(len(expressed & set(found)) / len(expressed))
+            not_made = [p.order for p in key_points if p.order not in expressed]
+            if not_made:
+                figures["false"].append(len(set(found) - expressed) / len(not_made))
+            direction = _note_direction(note)
+            wrong_pushed_up = direction > 0 and answer["expert_grade"] <= 1
+            strong_pushed_down = direction < 0 and answer["expert_grade"] >= 3
+            if wrong_pushed_up or strong_pushed_down:
+                misleading.append(
+                    {"question": question.slug, "style": answer["style"], "note": note}
+                )
+
+    def pairs(better: str, worse: str, margin: float = 0.0) -> tuple[int, int]:
+        held = [
+            shares[better] > shares[worse] - margin
+            for shares in share_by_question.values()
+            if better in shares and worse in shares
+        ]
+        return sum(held), len(held)
+
+    paste_shares, story_shares = [], []
+    for question in bank.values():
+        key_points = list(question.key_points.all())
+        pasted, _ = _grade(
+            question, key_points, f"{question.title}\n\n{question.prompt}", None, []
+        )
+        story, _ = _grade(question, key_points, GENERIC_STORY, None, [])
+        paste_shares.append(len(pasted) / len(key_points))
+        story_shares.append(len(story) / len(key_points))
+
+    def mean(values: list[float]) -> float | None:
+        return round(100 * statistics.fmean(values), 1) if values else None
+
+    strong_vs_vague = pairs("strong_own_words", "vague")
+    strong_vs_two = pairs("strong_own_words", "two_words")
+    own_vs_echo = pairs("strong_own_words", "strong_echo", margin=0.15 + 1e-9)
+    return {
+        "questions": len(labelled),
+        "answers": sum(len(entry["answers"]) for entry in labelled),
+        "kinds": kinds,
+        "styles": {
+            style: {
+                "found_percent": mean(figures["found"]),
+                "recall_percent": mean(figures["recall"]),
+                "false_find_percent": mean(figures["false"]),
+            }
+            for style, figures in per_style.items()
+        },
+        "pairs": {
+            "strong_own_words > vague": strong_vs_vague,
+            "strong_own_words > two_words": strong_vs_two,
+            "strong_own_words within 15 points of strong_echo": own_vs_echo,
+        },
+        "prompt_paste_found_percent": mean(paste_shares),
+        "prompt_paste_questions_over_half": sum(share >= 0.5 for share in paste_shares),
+        "generic_story_found_percent": mean(story_shares),
+        "generic_story_questions_over_half": sum(share >= 0.5 for share in story_shares),
+        "bank_questions": len(bank),
+        "misleading_notes": len(misleading),
+        "misleading_examples": misleading[:5],
+        "ms_per_answer": {
+            "p50": round(_percentile(timings, 0.5), 2),
+            "p95": round(_percentile(timings, 0.95), 2),
+            "max": round(max(timings), 2),
+        },
+    }
+
+
+def report(results: dict) -> str:
+    lines = [
+        f"{results['questions']} questions ({results['kinds']}), {results['answers']} answers",
+        "",
+        f"{'style':<20} {'found %':>8} {'recall %':>9} {'false finds %':>14}",
+    ]
+    for style, figures in results["styles"].items():
+        cells = [
+            figures["found_percent"],
+            figures["recall_percent"],
+            figures["false_find_percent"],
+        ]
+        shown = ["–" if value is None else f"{value:.1f}" for value in cells]
+        lines.append(f"{style:<20} {shown[0]:>8} {shown[1]:>9} {shown[2]:>14}")
+    lines.append("")
+    for name, (held, total) in results["pairs"].items():
+        lines.append(f"{name}: {held} of {total} questions")
+    lines += [
+        f"prompt pasted back: {results['prompt_paste_found_percent']} % of points found on "
+        f"average; >= 50 % on {results['prompt_paste_questions_over_half']} of "
+        f"{results['bank_questions']} questions",
+        f"generic project story: {results['generic_story_found_percent']} % on average; "
+        f">= 50 % on {results['generic_story_questions_over_half']} questions",
+        f"misleading grade notes: {results['misleading_notes']}",
+        f"ms per answer: p50 {results['ms_per_answer']['p50']}, "
+        f"p95 {results['ms_per_answer']['p95']}, max {results['ms_per_answer']['max']}",
+        "",
+        "targets: " + "; ".join(f"{name} {goal}" for name, goal in TARGETS.items()),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    arguments = parser.parse_args()
+    started = time.perf_counter()
+    _setup_django()
+    results = run()
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    print(report(results))
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
