@@ -163,6 +163,18 @@ def test_json_import_updates_an_existing_question_by_slug(editor_client, catalog
     assert list(question.key_points.values_list("text", flat=True)) == ["Only point"]
 
 
+def test_import_preview_marks_changes_without_style_attributes(editor_client, catalogue):
+    """The content security policy refuses style attributes: the preview's tags carry none."""
+    _import(editor_client, _csv([_row(1)]))
+    rows = [_row(1, title="Imported question one"), _row(2, model_answer="Use <b>it</b>\nwell.")]
+
+    preview = _upload(editor_client, _csv(rows)).content.decode()
+
+    assert "<span>Imported question </span><del>1</del><ins>one</ins>" in preview
+    assert "<ins>Use &lt;b&gt;it&lt;/b&gt;&para;<br>well.</ins>" in preview
+    assert "style=" not in preview
+
+
 @pytest.mark.parametrize(
     ("bad", "message"),
     [

@@ -1,0 +1,327 @@
+"""Every admin page works under the site's content security policy.
+
+The models come from the admin site's registry, so a newly registered admin is visited without
+editing this file; it only needs a row in the `content` fixture.
+"""
+
+import csv
+import importlib
+import io
+from html.parser import HTMLParser
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.test import RequestFactory
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from practice.models import Question, QuestionFlag
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_catalogue,
+    make_guide_item,
+    make_question,
+    make_salary,
+    make_topic,
+    make_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+editors_migration = importlib.import_module("practice.migrations.0002_editors_group")
+
+
+class _InlineCode(HTMLParser):
+    """Finds what a strict policy refuses in markup: handlers, style attributes, inline code."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self._open_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f'<{tag} {name}="{value}">')
+        attributes = dict(attrs)
+        if tag == "style":
+            self.found.append("<style> element")
+        # Data islands (json_script) are not run, so the policy lets them be.
+        self._open_script = (
+            tag == "script"
+            and "src" not in attributes
+            and attributes.get("type") != "application/json"
+        )
+
+    def handle_data(self, data):
+        if self._open_script and data.strip():
+            self.found.append(f"inline <script>: {data.strip()[:60]}")
+
+    def handle_endtag(self, tag):
+        self._open_script = False
+
+
+def inline_code(html: str) -> list[str]:
+    parser = _InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+def _watch_console(page, problems: list[str], *, refusals_too: bool) -> None:
+    """Record console errors; the shared `page` fixture already takes the policy's refusals."""
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console on {page.url}: {message.text} {message.location['url']}")
+            if message.type == "error"
+            and (refusals_too or "Content Security Policy" not in message.text)
+            else None
+        ),
+    )
+
+
+def _read_each_html_page(context, problems: list[str]) -> None:
+    """Read every HTML page the server sends, as sent, before the browser runs any of it."""
+
+    def check(route):
+        if route.request.resource_type != "document":
+            route.fallback()
+            return
+        response = route.fetch(max_redirects=0)
+        if response.status >= 400:
+            problems.append(f"{response.status} for {route.request.url}")
+        if "text/html" in response.headers.get("content-type", ""):
+            problems.extend(
+                f"{route.request.url}: {found}" for found in inline_code(response.text())
+            )
+        route.fulfill(response=response)
+
+    context.route("**/*", check)
+
+
+@pytest.fixture
+def console_problems(page):
+    """Console errors on the page and its popups; the test fails if there were any."""
+    found: list[str] = []
+    _watch_console(page, found, refusals_too=False)
+    page.context.on("page", lambda popup: _watch_console(popup, found, refusals_too=True))
+    yield found
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture
+def problems(page, console_problems):
+    """Console errors, and inline code or an error status in any HTML page served."""
+    _read_each_html_page(page.context, console_problems)
+    return console_problems
+
+
+@pytest.fixture
+def content(db):
+    """A row of every model that has an admin, and the two kinds of staff who use it."""
+    # The database is emptied between browser tests: rebuild the group its migration made.
+    editors, _ = Group.objects.get_or_create(name=editors_migration.EDITORS)
+    for app_label, models in editors_migration.CONTENT_MODELS.items():
+        editors.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_label, content_type__model__in=models
+            )
+        )
+    make_user(username="root", is_staff=True, is_superuser=True)
+    curator = make_user(username="curator", is_staff=True)
+    curator.groups.add(editors)
+    alice = make_user(username="alice")
+    skills, _ = make_catalogue(size=2)
+    question = make_question(
+        title="When does recall matter more than precision?",
+        slug="recall-over-precision",
+        topic=make_topic(name="Evaluation", slug="evaluation"),
+        skills=skills[:1],
+        key_points=[("Defines recall", "recall, sensitivity"), ("Gives an example", "cancer")],
+    )
+    QuestionFlag.objects.create(
+        user=alice, question=question, reason=QuestionFlag.Reason.UNCLEAR, comment="Which one?"
+    )
+    make_guide_item()
+    make_salary()
+    visit = {
+        "user_agent": "Chromium",
+        "ip_address": "127.0.0.1",
+        "username": "alice",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+    AccessAttempt.objects.create(**visit, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**visit)
+    AccessLog.objects.create(**visit)
+    return question
+
+
+def _log_in(page, live_server, username):
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+def _staff_request(username):
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model().objects.get(username=username)
+    return request
+
+
+def _open(page, url):
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+
+
+def _visit_model_pages(page, live_server, model, model_admin, request):
+    """The changelist (filtered, then searched), add, change, history and delete pages."""
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    _open(page, live_server.url + reverse(f"{name}_changelist"))
+    filter_choices = page.locator("#changelist-filter li:not(.selected) a")
+    if filter_choices.count():
+        filter_choices.first.click()
+        expect(page.locator("#changelist-filter li.selected").first).to_be_visible()
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"add a {opts.label} row to the content fixture"
+    if page.locator("#searchbar").count():
+        page.locator("#searchbar").fill(str(obj)[:4])
+        page.locator("#searchbar").press("Enter")
+        expect(page.locator("#changelist-search")).to_be_visible()
+    if model_admin.has_add_permission(request):
+        _open(page, live_server.url + reverse(f"{name}_add"))
+    _open(page, live_server.url + reverse(f"{name}_change", args=[obj.pk]))
+    _open(page, live_server.url + reverse(f"{name}_history", args=[obj.pk]))
+    if model_admin.has_delete_permission(request, obj):
+        _open(page, live_server.url + reverse(f"{name}_delete", args=[obj.pk]))
+        expect(page.get_by_role("navigation", name="Breadcrumbs")).to_contain_text("Delete")
+
+
+@pytest.mark.parametrize("username", ["root", "curator"])
+def test_every_admin_page_runs_under_the_policy(page, live_server, content, problems, username):
+    """Superuser and editor alike: each page they may open, with no refusal or script error."""
+    _log_in(page, live_server, username)
+    request = _staff_request(username)
+    visited = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_view_permission(request):
+            continue
+        _visit_model_pages(page, live_server, model, model_admin, request)
+        visited.append(model._meta.label)
+    assert "practice.Question" in visited
+    if username == "root":
+        assert "auth.User" in visited
+        _open(
+            page,
+            live_server.url + reverse("admin:auth_user_password_change", args=[request.user.pk]),
+        )
+    for app_label in {label.split(".")[0] for label in visited}:
+        _open(page, live_server.url + reverse("admin:app_list", args=[app_label]))
+    _open(page, live_server.url + reverse("admin:practice_question_statistics"))
+    expect(page.get_by_role("heading", name="Most flagged")).to_be_visible()
+    _open(page, live_server.url + reverse("admin:practice_question_import"))
+    _open(page, live_server.url + reverse("admin:password_change"))
+    expect(page.get_by_label("Old password")).to_be_visible()
+    _open(page, live_server.url + "/admin/")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+
+
+def test_admin_pages_ask_for_no_missing_file(page, live_server, content, console_problems):
+    """Apart from the HTML check: its interception keeps Chromium from asking for the icon."""
+    _log_in(page, live_server, "curator")
+    _open(page, live_server.url + reverse("admin:practice_question_change", args=[content.pk]))
+    expect(page.locator(".field-skills .select2-selection")).to_be_visible()
+
+
+def test_delete_selected_asks_before_deleting(page, live_server, content, problems):
+    _log_in(page, live_server, "curator")
+    _open(page, live_server.url + reverse("admin:practice_question_changelist"))
+    page.get_by_role("checkbox", name="Select this object for an action").first.check()
+    page.get_by_role("combobox", name="Action").select_option(label="Delete selected questions")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("button", name="Yes, I’m sure")).to_be_visible()
+    assert Question.objects.count() == 1
+
+
+def _field_boxes(page):
+    return page.locator('.selectable-field-export-row input[type="checkbox"]:not(.select-toggle)')
+
+
+def test_export_select_all_toggles_every_field(page, live_server, content, problems):
+    _log_in(page, live_server, "curator")
+    _open(page, live_server.url + reverse("admin:practice_question_export"))
+    boxes = _field_boxes(page)
+    expect(boxes.first).to_be_visible()
+    assert boxes.count() == 11
+    page.screenshot(path="/tmp/admin_export.png", full_page=True)
+
+    page.get_by_label("Select all").uncheck()
+    for n in range(boxes.count()):
+        expect(boxes.nth(n)).not_to_be_checked()
+    page.get_by_label("Select all").check()
+    for n in range(boxes.count()):
+        expect(boxes.nth(n)).to_be_checked()
+
+
+def test_an_exported_question_comes_back_through_the_import_preview(
+    page, live_server, content, problems
+):
+    _log_in(page, live_server, "curator")
+    _open(page, live_server.url + reverse("admin:practice_question_export"))
+    page.get_by_label("Format").select_option(label="csv")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Submit").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert [row["slug"] for row in rows] == ["recall-over-precision"]
+    rows[0]["title"] = "When does recall matter more than accuracy?"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    _open(page, live_server.url + reverse("admin:practice_question_import"))
+    page.get_by_label("File to import").set_input_files(
+        files=[
+            {"name": "questions.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()}
+        ]
+    )
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_role("button", name="Submit").click()
+    preview = page.locator("table.import-preview")
+    expect(preview).to_contain_text("Update")
+    expect(preview.locator("ins")).to_contain_text(["accuracy"])
+    expect(preview.locator("del")).to_contain_text(["precision"])
+    page.screenshot(path="/tmp/admin_import_preview.png", full_page=True)
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_text("Import finished")).to_be_visible()
+    assert Question.objects.get().title == "When does recall matter more than accuracy?"
+
+
+def test_question_page_widgets_work(page, live_server, content, problems):
+    """The skills autocomplete and the add-a-topic popup, both driven by admin scripts."""
+    skill_names = list(content.skills.values_list("name", flat=True))
+    _log_in(page, live_server, "curator")
+    _open(page, live_server.url + reverse("admin:practice_question_change", args=[content.pk]))
+
+    page.locator(".field-skills .select2-selection").click()
+    page.locator(".select2-search__field").fill("Skill")
+    options = page.locator(".select2-results__option")
+    expect(options).to_have_count(2)
+    options.filter(has_not_text=skill_names[0]).click()
+    expect(page.locator(".field-skills .select2-selection__choice")).to_have_count(2)
+
+    with page.expect_popup() as popup_info:
+        page.locator("#add_id_topic").click()
+    popup = popup_info.value
+    popup.get_by_label("Name").fill("Deployment")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_topic option:checked")).to_have_text("Deployment")
