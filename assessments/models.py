@@ -295,7 +295,9 @@ class Assessment(models.Model):
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
-    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    # Empty only in a draft, for evidence typed before a level was chosen: finishing needs
+    # every level.
+    level = models.PositiveSmallIntegerField(null=True, blank=True, validators=LEVEL_VALIDATORS)
     evidence = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -305,4 +307,4 @@ class Rating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.skill}: {self.level}"
+        return f"{self.skill}: {'no level yet' if self.level is None else self.level}"

@@ -45,7 +45,8 @@ def assessment_save(
 ) -> Assessment:
     """Save the user's draft (creating it if needed) and, when `finish`, make it a snapshot.
 
-    Ratings are replaced as a whole; unrated skills are left out. A finished snapshot stores
+    Ratings are replaced as a whole. A draft keeps a skill with a level or with evidence (typed
+    before a level was chosen); a snapshot keeps the rated skills. A finished snapshot stores
     its calibration gap, and its role becomes the user's target role.
     """
     assessment = (
@@ -64,7 +65,7 @@ def assessment_save(
             evidence=evidence.get(skill_id, ""),
         )
         for skill_id, level in levels.items()
-        if level is not None
+        if level is not None or (not finish and evidence.get(skill_id))
     )
     if finish:
         assessment.status = Assessment.Status.COMPLETE

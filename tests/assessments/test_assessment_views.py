@@ -102,6 +102,26 @@ def test_a_partial_draft_is_saved_and_prefills_the_form(alice_client, alice, cat
     assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
 
 
+def test_a_draft_keeps_evidence_for_a_skill_without_a_level(alice_client, alice, catalogue):
+    skills, _ = catalogue
+
+    alice_client.post(
+        "/assessments/new/",
+        {
+            "draft": "1",
+            **_levels(skills, [2, None, None]),
+            f"evidence_{skills[1].slug}": "Two Kaggle notebooks",
+        },
+    )
+
+    page = alice_client.get("/assessments/new/").content.decode()
+    assert re.search(
+        rf'name="evidence_{skills[1].slug}"[^>]*>\s*Two Kaggle notebooks</textarea>', page
+    )
+    assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
+    assert not re.search(rf'name="level_{skills[1].slug}" value="\d"[^>]*checked', page)
+
+
 def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):
     skills, _ = catalogue
     make_assessment(user=alice, levels=dict(zip(skills, [1, 2, 3], strict=True)))

@@ -59,6 +59,20 @@ def test_a_new_assessment_never_overwrites_the_last_snapshot(alice):
     assert Assessment.objects.filter(user=alice, status="complete").count() == 2
 
 
+def test_a_draft_keeps_evidence_typed_before_a_level_was_chosen(alice):
+    skills, _ = make_catalogue()
+
+    draft = _save(alice, skills, [None, 2, None], finish=False)
+
+    assert list(draft.ratings.order_by("skill__order").values_list("level", "evidence")) == [
+        (None, "Shipped a churn model"),
+        (2, ""),
+    ]
+    finished = _save(alice, skills, [4, 2, 1], finish=True)
+    assert finished.ratings.get(skill=skills[0]).evidence == "Shipped a churn model"
+    assert finished.ratings.get(skill=skills[0]).level == 4
+
+
 def test_only_one_draft_per_user(alice):
     Assessment.objects.create(user=alice, created=NOW)
 
