@@ -268,6 +268,9 @@ class Assessment(models.Model):
     # Mean distance between self-ratings and demonstrated grades when the snapshot was taken,
     # kept so that the trend over snapshots needs no re-computation from old attempts.
     calibration_gap = models.FloatField(null=True, blank=True)
+    # The key of the form page that finished this snapshot: the same page sent again (a
+    # double click, a resubmitted post) finds it instead of making a second snapshot.
+    form_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created"]
@@ -282,6 +285,7 @@ class Assessment(models.Model):
             models.UniqueConstraint(
                 fields=["user"], condition=Q(status="draft"), name="assessment_one_draft"
             ),
+            models.UniqueConstraint(fields=["user", "form_key"], name="assessment_one_per_form"),
         ]
 
     def __str__(self):

@@ -79,6 +79,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             evidence=form.evidence(),
             finish=finishing,
             now=timezone.now(),
+            form_key=form.cleaned_data["form_key"],
         )
         if finishing:
             messages.success(request, "Self-assessment saved. Here are your gaps.")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from practice.models import PracticeSession
+from tests.concurrency import run_at_once, same_browser
 from tests.factories import (
     make_assessment,
     make_catalogue,
@@ -29,6 +30,11 @@ def _levels(skills, values):
         for skill, v in zip(skills, values, strict=True)
         if v is not None
     }
+
+
+def _hidden_fields(page):
+    """What the form sends besides the choices made: the CSRF token, any other hidden input."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
 
 
 def test_assessment_pages_require_login(client):
@@ -120,6 +126,61 @@ def test_a_draft_keeps_evidence_for_a_skill_without_a_level(alice_client, alice,
     )
     assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
     assert not re.search(rf'name="level_{skills[1].slug}" value="\d"[^>]*checked', page)
+
+
+def test_finish_pressed_twice_saves_one_snapshot(alice_client, alice, catalogue):
+    skills, role = catalogue
+    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+
+    first = alice_client.post("/assessments/new/", data)
+    second = alice_client.post("/assessments/new/", data, follow=True)
+
+    assert first.url == "/assessments/gaps/"
+    assert second.redirect_chain == [("/assessments/gaps/", 302)]
+    assert "Self-assessment saved" in second.content.decode()
+    assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_a_finished_page_changed_after_going_back_saves_the_change(alice_client, alice, catalogue):
+    skills, role = catalogue
+    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+    alice_client.post("/assessments/new/", data)
+
+    alice_client.post("/assessments/new/", {**data, **_levels(skills, [1, 4, 2])})
+
+    latest = Assessment.objects.filter(user=alice).order_by("-completed_at", "-pk").first()
+    assert latest.ratings.get(skill=skills[1]).level == 4
+    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+def test_a_form_opened_after_finishing_saves_a_new_snapshot(alice_client, alice, catalogue):
+    skills, role = catalogue
+    for levels in ([1, 1, 1], [2, 2, 2]):
+        form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+        alice_client.post(
+            "/assessments/new/",
+            {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, levels)},
+        )
+
+    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_finishes_at_once_save_one_snapshot(threads_db):
+    skills, role = make_catalogue(size=3, target=3)
+    alice = make_user(username="alice")
+    client = Client()
+    client.force_login(alice)
+    form = _hidden_fields(client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+
+    responses = run_at_once(lambda: same_browser(client).post("/assessments/new/", data), times=20)
+
+    assert [r.status_code for r in responses] == [302] * 20
+    assert {r.url for r in responses} == {"/assessments/gaps/"}
+    assert Assessment.objects.filter(user=alice).count() == 1
 
 
 def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):

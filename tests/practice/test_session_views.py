@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from practice.models import Attempt, PracticeSession, Question, ReviewCard
+from tests.concurrency import run_at_once, same_browser
 from tests.factories import make_history, make_question, make_session, make_skill, make_user
 
 pytestmark = pytest.mark.django_db
@@ -448,6 +449,44 @@ def test_practise_one_question_from_its_page(alice_client, alice, bank):
     session = PracticeSession.objects.get(user=alice)
     assert response.url == f"/practice/sessions/{session.pk}/"
     assert [a.question for a in session.attempts.all()] == [bank[3]]
+
+
+def test_practise_now_pressed_twice_opens_one_session(alice_client, alice, bank):
+    first = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+    second = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+
+    session = PracticeSession.objects.get(user=alice)
+    assert first.url == second.url == f"/practice/sessions/{session.pk}/"
+
+
+def test_practise_now_again_after_answering_starts_a_new_session(alice_client, alice, bank):
+    alice_client.post(f"/questions/{bank[3].pk}/practise/")
+    attempt = Attempt.objects.get(user=alice)
+    alice_client.post(
+        _attempt_url(attempt.session, attempt, "submit"), {"answer": "Mentions recall"}
+    )
+
+    again = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+
+    latest = PracticeSession.objects.filter(user=alice).latest("started_at")
+    assert latest != attempt.session
+    assert again.url == f"/practice/sessions/{latest.pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_practise_now_presses_at_once_open_one_session(threads_db):
+    question = make_question()
+    alice = make_user(username="alice")
+    client = Client()
+    client.force_login(alice)
+    client.get(f"/questions/{question.pk}/")  # the first request after login stores the time zone
+
+    responses = run_at_once(
+        lambda: same_browser(client).post(f"/questions/{question.pk}/practise/"), times=20
+    )
+
+    session = PracticeSession.objects.get(user=alice)
+    assert {r.url for r in responses} == {f"/practice/sessions/{session.pk}/"}
 
 
 def test_practise_a_draft_question_is_404(alice_client):
