@@ -18,6 +18,7 @@ from assessments.snapshots import (
     history_page,
     snapshot_detail,
 )
+from mlcareer.post_limits import cut_oversized_post
 
 
 @login_not_required
@@ -62,6 +63,7 @@ def _initial(user, skills) -> tuple[dict, object]:
     return initial, draft
 
 
+@cut_oversized_post
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
     skills = _skills_with_rubrics()

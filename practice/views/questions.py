@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.queries import skills
+from mlcareer.post_limits import cut_oversized_post
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
 from practice.queries import question_for_user, question_marks, question_search, topics
@@ -64,6 +65,7 @@ def question_bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practice:question-detail", pk=question.pk)
 
 
+@cut_oversized_post
 @require_POST
 def question_note(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for_user(user=request.user, pk=pk)
@@ -82,6 +84,7 @@ def question_practise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practice:session-detail", pk=session.pk)
 
 
+@cut_oversized_post
 @require_POST
 def question_flag(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for_user(user=request.user, pk=pk)

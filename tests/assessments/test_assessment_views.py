@@ -1,5 +1,7 @@
 import datetime as dt
+import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -181,6 +183,35 @@ def test_twenty_finishes_at_once_save_one_snapshot(threads_db):
     assert [r.status_code for r in responses] == [302] * 20
     assert {r.url for r in responses} == {"/assessments/gaps/"}
     assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_a_form_over_the_upload_limit_comes_back_with_the_rest_kept(
+    alice_client, alice, catalogue, caplog
+):
+    """Django takes 2.5 MB a request; past that a form used to get a bare "Bad Request"."""
+    skills, role = catalogue
+    data = {
+        "role_profile": role.pk,
+        "note": "Before the Acme interview",
+        f"evidence_{skills[0].slug}": "A pasted log file. " * 160_000,  # 3 MB
+        **_levels(skills, [1, 2, 3]),
+        "draft": "1",
+    }
+
+    with caplog.at_level(logging.WARNING):
+        response = alice_client.post(
+            "/assessments/new/", urlencode(data), content_type="application/x-www-form-urlencoded"
+        )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only the beginning of each long text arrived" in page
+    assert "Ensure this value has at most 2000 characters" in page
+    assert "A pasted log file. A pasted log file." in page
+    assert "Before the Acme interview" in page
+    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
+    assert not Assessment.objects.exists()
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
 
 
 def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):
