@@ -1,8 +1,21 @@
+import uuid
+
 from django import forms
 
 from assessments.models import RoleProfile, Skill
 
 NOTE_MAX = 2000
+
+
+class FormKeyField(forms.UUIDField):
+    """The hidden key of a form page; a mangled one counts as none rather than as an error
+    the page could not show."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
 
 
 class AssessmentForm(forms.Form):
@@ -15,6 +28,8 @@ class AssessmentForm(forms.Form):
         empty_label="Choose later",
         help_text="Your gaps are measured against the levels this role expects.",
     )
+    # A new key each time the page is shown; the same page sent twice finishes once.
+    form_key = FormKeyField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note to your future self (optional)",
         required=False,

@@ -268,6 +268,9 @@ class Assessment(models.Model):
     # Mean distance between self-ratings and demonstrated grades when the snapshot was taken,
     # kept so that the trend over snapshots needs no re-computation from old attempts.
     calibration_gap = models.FloatField(null=True, blank=True)
+    # The key of the form page that finished this snapshot: the same page sent again (a
+    # double click, a resubmitted post) finds it instead of making a second snapshot.
+    form_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created"]
@@ -282,6 +285,7 @@ class Assessment(models.Model):
             models.UniqueConstraint(
                 fields=["user"], condition=Q(status="draft"), name="assessment_one_draft"
             ),
+            models.UniqueConstraint(fields=["user", "form_key"], name="assessment_one_per_form"),
         ]
 
     def __str__(self):
@@ -295,7 +299,9 @@ class Assessment(models.Model):
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
-    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    # Empty only in a draft, for evidence typed before a level was chosen: finishing needs
+    # every level.
+    level = models.PositiveSmallIntegerField(null=True, blank=True, validators=LEVEL_VALIDATORS)
     evidence = models.TextField(blank=True, max_length=2000)
 
     class Meta:
@@ -305,4 +311,4 @@ class Rating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.skill}: {self.level}"
+        return f"{self.skill}: {'no level yet' if self.level is None else self.level}"

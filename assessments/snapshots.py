@@ -1,6 +1,7 @@
 """Writing self-assessments and reading their history."""
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
@@ -14,8 +15,8 @@ from assessments.analysis import (
     rating_changes,
 )
 from assessments.models import Assessment, Rating, RoleProfile, RubricLevel
-from assessments.queries import recent_answers_by_skill, skill_refs
-from mlcareer.accounts import profile_for
+from assessments.queries import latest_complete, recent_answers_by_skill, skill_refs
+from mlcareer.accounts import profile_lock
 
 HISTORY_PER_PAGE = 10
 
@@ -32,6 +33,29 @@ def current_draft(user: AbstractBaseUser) -> Assessment | None:
     )
 
 
+def _answers(
+    *,
+    role_profile: RoleProfile | None,
+    note: str,
+    levels: dict[int, int | None],
+    evidence: dict[int, str],
+) -> tuple:
+    """What a finished snapshot records of a form, in a shape that compares."""
+    rated = {
+        (skill_id, level, evidence.get(skill_id, ""))
+        for skill_id, level in levels.items()
+        if level is not None
+    }
+    return (role_profile.pk if role_profile else None, note, rated)
+
+
+def _answers_of(snapshot: Assessment) -> tuple:
+    rated = set(
+        Rating.objects.filter(assessment=snapshot).values_list("skill_id", "level", "evidence")
+    )
+    return (snapshot.role_profile_id, snapshot.note, rated)
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -42,17 +66,35 @@ def assessment_save(
     evidence: dict[int, str],
     finish: bool,
     now: dt.datetime,
+    form_key: uuid.UUID | None = None,
 ) -> Assessment:
     """Save the user's draft (creating it if needed) and, when `finish`, make it a snapshot.
 
-    Ratings are replaced as a whole; unrated skills are left out. A finished snapshot stores
+    Ratings are replaced as a whole. A draft keeps a skill with a level or with evidence (typed
+    before a level was chosen); a snapshot keeps the rated skills. A finished snapshot stores
     its calibration gap, and its role becomes the user's target role.
+
+    `form_key` names the form page. Finishing a page that already finished a snapshot, with
+    the answers of the user's latest snapshot, returns that snapshot unchanged: a double click
+    or a resent post makes one. With other answers (changed after going back to the page) it
+    makes a new snapshot, as a new page would. A user's saves run one at a time, so parallel
+    ones see each other's work.
     """
-    assessment = (
-        Assessment.objects.select_for_update()
-        .filter(user=user, status=Assessment.Status.DRAFT)
-        .first()
-    ) or Assessment.objects.create(user=user, created=now)
+    profile = profile_lock(user)
+    key_spent = (
+        finish
+        and form_key is not None
+        and Assessment.objects.filter(user=user, form_key=form_key).exists()
+    )
+    if key_spent:
+        latest = latest_complete(user)
+        if latest is not None and _answers_of(latest) == _answers(
+            role_profile=role_profile, note=note, levels=levels, evidence=evidence
+        ):
+            return latest
+    assessment = Assessment.objects.filter(
+        user=user, status=Assessment.Status.DRAFT
+    ).first() or Assessment.objects.create(user=user, created=now)
     assessment.role_profile = role_profile
     assessment.note = note
     Rating.objects.filter(assessment=assessment).delete()
@@ -64,18 +106,18 @@ def assessment_save(
             evidence=evidence.get(skill_id, ""),
         )
         for skill_id, level in levels.items()
-        if level is not None
+        if level is not None or (not finish and evidence.get(skill_id))
     )
     if finish:
         assessment.status = Assessment.Status.COMPLETE
         assessment.completed_at = now
+        assessment.form_key = None if key_spent else form_key
         assessment.calibration_gap = calibration_gap(
             calibrate_all(
                 skills=skill_refs(), levels=levels, answers=recent_answers_by_skill(user)
             )
         )
         if role_profile is not None:
-            profile = profile_for(user)
             profile.target_role = role_profile
             profile.save(update_fields=["target_role", "updated"])
     assessment.save()

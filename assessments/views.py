@@ -18,6 +18,7 @@ from assessments.snapshots import (
     history_page,
     snapshot_detail,
 )
+from mlcareer.post_limits import cut_oversized_post
 
 
 @login_not_required
@@ -62,6 +63,7 @@ def _initial(user, skills) -> tuple[dict, object]:
     return initial, draft
 
 
+@cut_oversized_post
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
     skills = _skills_with_rubrics()
@@ -79,6 +81,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             evidence=form.evidence(),
             finish=finishing,
             now=timezone.now(),
+            form_key=form.cleaned_data["form_key"],
         )
         if finishing:
             messages.success(request, "Self-assessment saved. Here are your gaps.")

@@ -26,3 +26,15 @@ def profile_for(user: AbstractBaseUser) -> Profile:
         profile, _ = Profile.objects.get_or_create(user=user)
         user.profile = profile
         return profile
+
+
+def profile_lock(user: AbstractBaseUser) -> Profile:
+    """Lock the user's profile row until the transaction ends, and return it.
+
+    Writes that must not run side by side for one user (the same form sent twice at once)
+    take it first, so the second waits and then sees what the first did. On SQLite the
+    transaction already holds the database's write lock; this serialises them on PostgreSQL.
+    """
+    profile_for(user)
+    user.profile = Profile.objects.select_for_update().get(user=user)
+    return user.profile

@@ -9,6 +9,7 @@ from django.db.models import Avg, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from assessments.pages import gaps_page
+from mlcareer.accounts import profile_lock
 from practice.feedback import answer_feedback
 from practice.models import Attempt, KeyPoint, PracticeSession, Question
 from practice.scheduling import card_review, review_due
@@ -18,6 +19,9 @@ DEFAULT_QUESTIONS = 5
 # Answers typed in the last seconds of a mock interview still count when they arrive late.
 MOCK_GRACE_SECONDS = 30
 MISSED_GRADE_MAX = 1
+# "Practise this question now" pressed again this soon, with nothing answered yet, is the same
+# press repeated (a double click, a resent post): it opens the session the first one started.
+REPEAT_START_WINDOW = dt.timedelta(minutes=5)
 
 
 class NoQuestionsError(Exception):
@@ -118,6 +122,36 @@ def session_start(
         for position, question in enumerate(questions, start=1)
     )
     return session
+
+
+@transaction.atomic
+def session_start_for_question(
+    *, user: AbstractBaseUser, question: Question, now: dt.datetime
+) -> PracticeSession:
+    """A practice session of `question` alone: the one started for it in the last five
+    minutes if nothing in it is answered yet, else a new one.
+
+    The user's starts run one at a time, so presses sent together open a single session.
+    """
+    profile_lock(user)
+    other_questions = Attempt.objects.filter(session=OuterRef("pk")).exclude(question=question)
+    untouched = Attempt.objects.filter(
+        session=OuterRef("pk"), question=question, status=Attempt.Status.PENDING
+    )
+    recent = (
+        PracticeSession.objects.filter(
+            user=user,
+            mode=PracticeSession.Mode.PRACTICE,
+            finished_at__isnull=True,
+            started_at__gte=now - REPEAT_START_WINDOW,
+        )
+        .filter(Exists(untouched), ~Exists(other_questions))
+        .order_by("-started_at")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    return session_start(user=user, request=SessionRequest(count=1), now=now, questions=[question])
 
 
 def session_deadline(session: PracticeSession) -> dt.datetime | None:

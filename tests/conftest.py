@@ -50,3 +50,12 @@ def editor(db):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def threads_db(transactional_db, tmp_path):
+    """A database that many threads write at once: see `tests/concurrency.py`."""
+    from tests.concurrency import database_for_threads
+
+    with database_for_threads(tmp_path):
+        yield

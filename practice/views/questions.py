@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.queries import skills
+from mlcareer.post_limits import cut_oversized_post
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
 from practice.queries import question_for_user, question_marks, question_search, topics
-from practice.sessions import SessionRequest, session_start
+from practice.sessions import session_start_for_question
 
 QUESTIONS_PER_PAGE = 20
 
@@ -64,6 +65,7 @@ def question_bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("practice:question-detail", pk=question.pk)
 
 
+@cut_oversized_post
 @require_POST
 def question_note(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for_user(user=request.user, pk=pk)
@@ -78,15 +80,11 @@ def question_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_practise(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for_user(user=request.user, pk=pk)
-    session = session_start(
-        user=request.user,
-        request=SessionRequest(count=1),
-        now=timezone.now(),
-        questions=[question],
-    )
+    session = session_start_for_question(user=request.user, question=question, now=timezone.now())
     return redirect("practice:session-detail", pk=session.pk)
 
 
+@cut_oversized_post
 @require_POST
 def question_flag(request: HttpRequest, pk: int) -> HttpResponse:
     question = question_for_user(user=request.user, pk=pk)

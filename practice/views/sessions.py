@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.queries import skills
+from mlcareer.post_limits import cut_oversized_post
 from practice.access import attempt_for_user, session_for_user
 from practice.feedback import answer_feedback, grade_disagreement
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
@@ -79,6 +80,7 @@ def _render_step(request, session, **forms):
     return render(request, "practice/session_detail.html", page)
 
 
+@cut_oversized_post
 @require_POST
 def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
@@ -106,6 +108,7 @@ def attempt_skip_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRes
     return redirect("practice:session-detail", pk=pk)
 
 
+@cut_oversized_post
 @require_POST
 def attempt_reveal_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)

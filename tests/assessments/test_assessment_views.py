@@ -1,5 +1,7 @@
 import datetime as dt
+import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -7,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from practice.models import PracticeSession
+from tests.concurrency import run_at_once, same_browser
 from tests.factories import (
     make_assessment,
     make_catalogue,
@@ -29,6 +32,11 @@ def _levels(skills, values):
         for skill, v in zip(skills, values, strict=True)
         if v is not None
     }
+
+
+def _hidden_fields(page):
+    """What the form sends besides the choices made: the CSRF token, any other hidden input."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
 
 
 def test_assessment_pages_require_login(client):
@@ -100,6 +108,110 @@ def test_a_partial_draft_is_saved_and_prefills_the_form(alice_client, alice, cat
     page = alice_client.get("/assessments/new/").content.decode()
     assert "continuing the draft" in page
     assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
+
+
+def test_a_draft_keeps_evidence_for_a_skill_without_a_level(alice_client, alice, catalogue):
+    skills, _ = catalogue
+
+    alice_client.post(
+        "/assessments/new/",
+        {
+            "draft": "1",
+            **_levels(skills, [2, None, None]),
+            f"evidence_{skills[1].slug}": "Two Kaggle notebooks",
+        },
+    )
+
+    page = alice_client.get("/assessments/new/").content.decode()
+    assert re.search(
+        rf'name="evidence_{skills[1].slug}"[^>]*>\s*Two Kaggle notebooks</textarea>', page
+    )
+    assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
+    assert not re.search(rf'name="level_{skills[1].slug}" value="\d"[^>]*checked', page)
+
+
+def test_finish_pressed_twice_saves_one_snapshot(alice_client, alice, catalogue):
+    skills, role = catalogue
+    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+
+    first = alice_client.post("/assessments/new/", data)
+    second = alice_client.post("/assessments/new/", data, follow=True)
+
+    assert first.url == "/assessments/gaps/"
+    assert second.redirect_chain == [("/assessments/gaps/", 302)]
+    assert "Self-assessment saved" in second.content.decode()
+    assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_a_finished_page_changed_after_going_back_saves_the_change(alice_client, alice, catalogue):
+    skills, role = catalogue
+    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+    alice_client.post("/assessments/new/", data)
+
+    alice_client.post("/assessments/new/", {**data, **_levels(skills, [1, 4, 2])})
+
+    latest = Assessment.objects.filter(user=alice).order_by("-completed_at", "-pk").first()
+    assert latest.ratings.get(skill=skills[1]).level == 4
+    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+def test_a_form_opened_after_finishing_saves_a_new_snapshot(alice_client, alice, catalogue):
+    skills, role = catalogue
+    for levels in ([1, 1, 1], [2, 2, 2]):
+        form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
+        alice_client.post(
+            "/assessments/new/",
+            {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, levels)},
+        )
+
+    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_finishes_at_once_save_one_snapshot(threads_db):
+    skills, role = make_catalogue(size=3, target=3)
+    alice = make_user(username="alice")
+    client = Client()
+    client.force_login(alice)
+    form = _hidden_fields(client.get("/assessments/new/").content.decode())
+    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+
+    responses = run_at_once(lambda: same_browser(client).post("/assessments/new/", data), times=20)
+
+    assert [r.status_code for r in responses] == [302] * 20
+    assert {r.url for r in responses} == {"/assessments/gaps/"}
+    assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_a_form_over_the_upload_limit_comes_back_with_the_rest_kept(
+    alice_client, alice, catalogue, caplog
+):
+    """Django takes 2.5 MB a request; past that a form used to get a bare "Bad Request"."""
+    skills, role = catalogue
+    data = {
+        "role_profile": role.pk,
+        "note": "Before the Acme interview",
+        f"evidence_{skills[0].slug}": "A pasted log file. " * 160_000,  # 3 MB
+        **_levels(skills, [1, 2, 3]),
+        "draft": "1",
+    }
+
+    with caplog.at_level(logging.WARNING):
+        response = alice_client.post(
+            "/assessments/new/", urlencode(data), content_type="application/x-www-form-urlencoded"
+        )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only the beginning of each long text arrived" in page
+    assert "Ensure this value has at most 2000 characters" in page
+    assert "A pasted log file. A pasted log file." in page
+    assert "Before the Acme interview" in page
+    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
+    assert not Assessment.objects.exists()
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
 
 
 def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):

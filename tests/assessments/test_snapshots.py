@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 
 
-def _save(user, skills, levels, *, finish, role=None, now=NOW):
+def _save(user, skills, levels, *, finish, role=None, now=NOW, form_key=None):
     return assessment_save(
         user=user,
         role_profile=role,
@@ -27,6 +28,7 @@ def _save(user, skills, levels, *, finish, role=None, now=NOW):
         evidence={skills[0].pk: "Shipped a churn model"},
         finish=finish,
         now=now,
+        form_key=form_key,
     )
 
 
@@ -57,6 +59,51 @@ def test_a_new_assessment_never_overwrites_the_last_snapshot(alice):
     assert first.pk != second.pk
     assert set(first.ratings.values_list("level", flat=True)) == {1}
     assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+def test_the_same_form_finished_twice_is_one_snapshot(alice):
+    skills, _ = make_catalogue()
+    form_key = uuid.uuid4()
+    first = _save(alice, skills, [1, 1, 1], finish=True, form_key=form_key)
+
+    again = _save(
+        alice, skills, [1, 1, 1], finish=True, form_key=form_key, now=NOW + dt.timedelta(seconds=1)
+    )
+
+    assert again.pk == first.pk
+    assert again.completed_at == NOW
+    assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_the_same_form_finished_again_with_changed_answers_is_a_new_snapshot(alice):
+    """Going back to the finished page and changing a level must not lose the change."""
+    skills, _ = make_catalogue()
+    form_key = uuid.uuid4()
+    first = _save(alice, skills, [1, 1, 1], finish=True, form_key=form_key)
+    later = NOW + dt.timedelta(minutes=1)
+
+    changed = _save(alice, skills, [1, 3, 1], finish=True, form_key=form_key, now=later)
+    changed_again = _save(alice, skills, [1, 3, 1], finish=True, form_key=form_key, now=later)
+
+    assert changed.pk != first.pk
+    assert changed_again.pk == changed.pk
+    assert changed.ratings.get(skill=skills[1]).level == 3
+    assert set(first.ratings.values_list("level", flat=True)) == {1}
+    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+
+
+def test_a_draft_keeps_evidence_typed_before_a_level_was_chosen(alice):
+    skills, _ = make_catalogue()
+
+    draft = _save(alice, skills, [None, 2, None], finish=False)
+
+    assert list(draft.ratings.order_by("skill__order").values_list("level", "evidence")) == [
+        (None, "Shipped a churn model"),
+        (2, ""),
+    ]
+    finished = _save(alice, skills, [4, 2, 1], finish=True)
+    assert finished.ratings.get(skill=skills[0]).evidence == "Shipped a churn model"
+    assert finished.ratings.get(skill=skills[0]).level == 4
 
 
 def test_only_one_draft_per_user(alice):

@@ -1,14 +1,20 @@
 import datetime as dt
+import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from practice.models import Attempt, PracticeSession, Question, ReviewCard
+from tests.concurrency import run_at_once, same_browser
 from tests.factories import make_history, make_question, make_session, make_skill, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+FORM_ENCODED = "application/x-www-form-urlencoded"  # what a browser sends for these forms
 
 
 def _attempt_url(session, attempt, action):
@@ -147,6 +153,87 @@ def test_overlong_answer_is_refused_and_stays_in_the_box(alice_client, alice, ba
     attempt.refresh_from_db()
     assert attempt.status == "pending"
     assert attempt.answer == ""
+
+
+def test_an_answer_over_the_upload_limit_is_refused_and_kept_as_a_draft(
+    alice_client, alice, bank, caplog
+):
+    """Django takes 2.5 MB a request; past that the answer used to get a bare "Bad Request"."""
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    text = "recall " * 430_000  # 3,010,000 characters
+
+    with caplog.at_level(logging.WARNING):
+        response = alice_client.post(
+            _attempt_url(session, attempt, "submit"),
+            urlencode({"answer": text}),
+            content_type=FORM_ENCODED,
+        )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only the beginning of each long text arrived" in page
+    assert "the limit is 20000. Shorten it" in page
+    assert "recall recall recall" in page
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"
+    assert attempt.draft == text[:20_000]
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelname, r.exc_info) for r in warnings] == [("WARNING", None)]
+    assert "3010007 bytes" in warnings[0].getMessage()
+
+
+def test_a_post_over_the_upload_limit_elsewhere_says_nothing_was_saved(
+    alice_client, alice, caplog
+):
+    with caplog.at_level(logging.WARNING):
+        response = alice_client.post(
+            "/accounts/profile/",
+            urlencode({"display_name": "x" * 3_000_000, "daily_goal": "9", "time_zone": "UTC"}),
+            content_type=FORM_ENCODED,
+        )
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "go back in your browser" in page
+    alice.profile.refresh_from_db()
+    assert alice.profile.daily_goal == 5
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
+
+
+def test_a_multipart_answer_over_the_upload_limit_says_nothing_was_saved(
+    alice_client, alice, bank, caplog
+):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+
+    with caplog.at_level(logging.WARNING):
+        response = alice_client.post(
+            _attempt_url(session, attempt, "submit"), {"answer": "recall " * 430_000}
+        )
+
+    assert response.status_code == 413
+    assert "Nothing was saved" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == "pending" and attempt.draft == ""
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
+
+
+def test_an_answer_far_over_the_upload_limit_is_refused_unread(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+
+    response = alice_client.post(
+        _attempt_url(session, attempt, "submit"),
+        urlencode({"answer": "recall " * 1_600_000}),  # 11 MB
+        content_type=FORM_ENCODED,
+    )
+
+    assert response.status_code == 413
+    assert "Nothing was saved" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.draft == ""
 
 
 def test_double_submit_records_one_answer(alice_client, alice, bank):
@@ -448,6 +535,44 @@ def test_practise_one_question_from_its_page(alice_client, alice, bank):
     session = PracticeSession.objects.get(user=alice)
     assert response.url == f"/practice/sessions/{session.pk}/"
     assert [a.question for a in session.attempts.all()] == [bank[3]]
+
+
+def test_practise_now_pressed_twice_opens_one_session(alice_client, alice, bank):
+    first = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+    second = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+
+    session = PracticeSession.objects.get(user=alice)
+    assert first.url == second.url == f"/practice/sessions/{session.pk}/"
+
+
+def test_practise_now_again_after_answering_starts_a_new_session(alice_client, alice, bank):
+    alice_client.post(f"/questions/{bank[3].pk}/practise/")
+    attempt = Attempt.objects.get(user=alice)
+    alice_client.post(
+        _attempt_url(attempt.session, attempt, "submit"), {"answer": "Mentions recall"}
+    )
+
+    again = alice_client.post(f"/questions/{bank[3].pk}/practise/")
+
+    latest = PracticeSession.objects.filter(user=alice).latest("started_at")
+    assert latest != attempt.session
+    assert again.url == f"/practice/sessions/{latest.pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_practise_now_presses_at_once_open_one_session(threads_db):
+    question = make_question()
+    alice = make_user(username="alice")
+    client = Client()
+    client.force_login(alice)
+    client.get(f"/questions/{question.pk}/")  # the first request after login stores the time zone
+
+    responses = run_at_once(
+        lambda: same_browser(client).post(f"/questions/{question.pk}/practise/"), times=20
+    )
+
+    session = PracticeSession.objects.get(user=alice)
+    assert {r.url for r in responses} == {f"/practice/sessions/{session.pk}/"}
 
 
 def test_practise_a_draft_question_is_404(alice_client):

@@ -17,6 +17,7 @@ from practice.sessions import (
     session_expire,
     session_retry_missed,
     session_start,
+    session_start_for_question,
     weakest_skills,
 )
 from tests.factories import make_history, make_question, make_session, make_skill, make_topic
@@ -255,3 +256,43 @@ def test_a_draft_drops_nul_characters_instead_of_failing(alice):
 
     attempt.refresh_from_db()
     assert attempt.draft == "half an answer"
+
+
+def test_one_question_session_is_reused_while_fresh_and_untouched(alice):
+    question = make_question()
+    first = session_start_for_question(user=alice, question=question, now=NOW)
+
+    again = session_start_for_question(
+        user=alice, question=question, now=NOW + dt.timedelta(minutes=4)
+    )
+    later = session_start_for_question(
+        user=alice, question=question, now=NOW + dt.timedelta(minutes=10)
+    )
+    other = session_start_for_question(user=alice, question=make_question(), now=later.started_at)
+
+    assert again == first
+    assert later != first
+    assert other != later
+    assert [a.question for a in later.attempts.all()] == [question]
+
+
+def test_one_question_session_is_not_reused_once_answered_or_for_another_user(alice, bob):
+    question = make_question()
+    first = session_start_for_question(user=alice, question=question, now=NOW)
+    attempt_skip(first.attempts.get(), now=NOW)
+
+    after_skip = session_start_for_question(user=alice, question=question, now=NOW)
+    for_bob = session_start_for_question(user=bob, question=question, now=NOW)
+
+    assert after_skip != first
+    assert for_bob.user == bob and for_bob != after_skip
+
+
+def test_a_longer_session_holding_the_question_is_not_reused(alice):
+    question = make_question()
+    longer = make_session(user=alice, questions=[question, make_question()], started_at=NOW)
+
+    single = session_start_for_question(user=alice, question=question, now=NOW)
+
+    assert single != longer
+    assert single.attempts.count() == 1
