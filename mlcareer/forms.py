@@ -11,6 +11,16 @@ class SignupForm(UserCreationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    EMAIL_TAKEN = (
+        "An account with this e-mail address already exists. "
+        "Log in, or reset your password if you have forgotten it."
+    )
+    # For a sign-up that lost the race to another between this form's checks and the insert.
+    TAKEN_MESSAGES = {
+        "username": "That username was just taken. Please choose another.",
+        "email": EMAIL_TAKEN,
+    }
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
@@ -18,10 +28,7 @@ class SignupForm(UserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail address already exists. "
-                "Log in, or reset your password if you have forgotten it."
-            )
+            raise forms.ValidationError(self.EMAIL_TAKEN)
         return email
 
 

@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from mlcareer.accounts import account_create, profile_for
+from mlcareer.accounts import AccountTaken, account_create, profile_for
 from mlcareer.dashboard import dashboard as dashboard_context
 from mlcareer.forms import DeleteAccountForm, ProfileForm, ResetProgressForm, SignupForm
 from mlcareer.middleware import SESSION_TIME_ZONE_KEY
@@ -35,9 +35,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
             )
-        except IntegrityError:
-            # Another sign-up took the name between validation and insert.
-            form.add_error("username", "That username was just taken. Please choose another.")
+        except AccountTaken as taken:
+            # Another sign-up took it between the form's check and the insert.
+            form.add_error(taken.field, SignupForm.TAKEN_MESSAGES[taken.field])
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to MLCareer! Your account is ready.")
