@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +11,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from mlcareer.accounts import AccountTaken, account_create, profile_for
 from mlcareer.dashboard import dashboard as dashboard_context
-from mlcareer.forms import DeleteAccountForm, ProfileForm, ResetProgressForm, SignupForm
+from mlcareer.forms import (
+    DeleteAccountForm,
+    LimitedPasswordResetForm,
+    ProfileForm,
+    ResetProgressForm,
+    SignupForm,
+)
 from mlcareer.middleware import SESSION_TIME_ZONE_KEY
 from mlcareer.portability import account_delete, progress_reset, user_export
+from mlcareer.security import client_ip
 from practice.queries import topics
 
 
@@ -27,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, ip=client_ip(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = account_create(
@@ -43,6 +51,15 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Welcome to MLCareer! Your account is ready.")
             return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with requests limited per client and per address."""
+
+    form_class = LimitedPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
 
 @require_http_methods(["GET", "POST"])
