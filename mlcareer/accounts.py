@@ -2,17 +2,48 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from mlcareer.models import Profile
 
 
-@transaction.atomic
+class AccountTaken(Exception):
+    """Another account has this username or e-mail (`field` says which), whatever the case."""
+
+    def __init__(self, field: str):
+        super().__init__(f"An account with this {field} already exists.")
+        self.field = field
+
+
 def account_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
-    """Create a user with a hashed password and their profile, both or neither."""
-    user = get_user_model().objects.create_user(username=username, email=email, password=password)
-    Profile.objects.create(user=user)
+    """Create a user with a hashed password and their profile, both or neither.
+
+    Raises AccountTaken when the username or the e-mail is in use, including by an account
+    created by a concurrent sign-up after the form checked: the database's unique indexes
+    decide (the e-mail's ignores case, see migration 0004).
+    """
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=username, email=email, password=password
+            )
+            Profile.objects.create(user=user)
+    except IntegrityError:
+        field = _taken_field(username=username, email=email)
+        if field is None:
+            raise
+        raise AccountTaken(field) from None
     return user
+
+
+def _taken_field(*, username: str, email: str) -> str | None:
+    """Which of the username and the e-mail another account already has, if either."""
+    users = get_user_model().objects
+    if users.filter(username__iexact=username).exists():
+        return "username"
+    if email and users.filter(email__iexact=email).exists():
+        return "email"
+    return None
 
 
 def profile_for(user: AbstractBaseUser) -> Profile:

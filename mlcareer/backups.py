@@ -13,6 +13,7 @@ EXCLUDED = [
     "contenttypes",
     "auth.permission",
     "sessions.session",
+    "mlcareer.usersession",
     "admin.logentry",
     "practice.stagedimport",
 ]

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
+from mlcareer import ratelimits
 from mlcareer.models import Profile, time_zone_names
+
+TRY_LATER = "Try again in about an hour."
 
 
 class SignupForm(UserCreationForm):
@@ -11,16 +14,59 @@ class SignupForm(UserCreationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    EMAIL_TAKEN = (
+        "An account with this e-mail address already exists. "
+        "Log in, or reset your password if you have forgotten it."
+    )
+    # For a sign-up that lost the race to another between this form's checks and the insert.
+    TAKEN_MESSAGES = {
+        "username": "That username was just taken. Please choose another.",
+        "email": EMAIL_TAKEN,
+    }
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
 
+    def __init__(self, *args, ip: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
+        # Before the look-up, whose answer tells whether an address has an account.
+        over = ratelimits.limit_hit(ratelimits.SIGNUP, ip=self.ip, email=email)
+        if over == "ip":
+            self.add_error(None, f"Too many sign-ups from your network. {TRY_LATER}")
+            return email
+        if over == "email":
+            raise forms.ValidationError(f"Too many sign-ups for this e-mail address. {TRY_LATER}")
         if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(self.EMAIL_TAKEN)
+        return email
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, with requests limited per client and per address.
+
+    The limit counts requests for any address, with an account or not, and says the same
+    for both, so that it tells nobody whether an address has an account.
+    """
+
+    def __init__(self, *args, ip: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip = ip
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        over = ratelimits.limit_hit(ratelimits.PASSWORD_RESET, ip=self.ip, email=email)
+        if over == "ip":
             raise forms.ValidationError(
-                "An account with this e-mail address already exists. "
-                "Log in, or reset your password if you have forgotten it."
+                f"Too many password-reset requests from your network. {TRY_LATER}"
+            )
+        if over == "email":
+            raise forms.ValidationError(
+                f"Too many password-reset requests for this address. {TRY_LATER}"
             )
         return email
 

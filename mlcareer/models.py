@@ -2,6 +2,7 @@ import functools
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -75,3 +76,33 @@ class Profile(models.Model):
     @property
     def greeting_name(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class UserSession(AbstractBaseSession):
+    """A stored session marked with the user it is logged in as (mlcareer.sessions).
+
+    Django's own session table keeps the user only inside the signed data, where no query can
+    find it; with the user beside it, deleting an account ends its sessions on every device.
+    """
+
+    # No database constraint: a request still running when its account is deleted may save
+    # its session afterwards, and that save must not fail; such a row logs nobody in (the user
+    # is gone) and `clearsessions` removes it when it expires.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="login_sessions",
+    )
+
+    def __str__(self):
+        # Never the session key: it is the password of the session, and admin pages list
+        # related rows by their name.
+        return f"Session until {self.expire_date:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from mlcareer.sessions import SessionStore
+
+        return SessionStore

@@ -6,13 +6,19 @@ import json
 import zipfile
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import router, transaction
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.deletion import Collector
+from django.db.models.functions import Cast
 
 from assessments.models import Assessment, Rating
 from mlcareer.models import Profile
+from mlcareer.spreadsheets import spreadsheet_safe
 from practice.models import (
     Attempt,
     Bookmark,
@@ -26,6 +32,8 @@ from practice.models import (
 README = """Your MLCareer data
 
 Each table is here twice: as JSON (exact, for programs) and as CSV (for spreadsheets).
+In the CSV files, text starting with = + - @ or a tab has an apostrophe in front, so that a
+spreadsheet shows it as text instead of running it as a formula.
 Times are in UTC (ISO 8601). Questions are named by their title and slug.
 
 profile            your settings
@@ -35,6 +43,7 @@ review_cards       the spaced-repetition memory state of each question you pract
 bookmarks, notes, flags
 assessments        your self-assessment snapshots
 ratings            your level and evidence per skill in each snapshot
+logins             your log-ins: when, from which IP address and browser, and when you logged out
 """
 
 
@@ -136,7 +145,20 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
             .order_by("assessment_id", "skill__order")
             .values("assessment_id", "skill__slug", "skill__name", "level", "evidence")
         ),
+        "logins": list(
+            AccessLog.objects.filter(username=user.get_username())
+            .order_by("attempt_time")
+            .values("attempt_time", "ip_address", "user_agent", "logout_time")
+        ),
     }
+
+
+def _csv_cell(value):
+    """A value as a CSV cell: structures as JSON, and text that a spreadsheet would run as a
+    formula marked as text (the JSON files keep it exactly as written)."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    return spreadsheet_safe(value)
 
 
 def user_export(user: AbstractBaseUser) -> bytes:
@@ -154,9 +176,7 @@ def user_export(user: AbstractBaseUser) -> bytes:
             writer = csv.DictWriter(text, fieldnames=columns)
             writer.writeheader()
             for row in rows:
-                writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
-                )
+                writer.writerow({column: _csv_cell(value) for column, value in row.items()})
             archive.writestr(f"{name}.csv", text.getvalue())
     return buffer.getvalue()
 
@@ -188,5 +208,48 @@ def progress_reset(*, user: AbstractBaseUser, topic: Topic | None) -> ResetRepor
 
 @transaction.atomic
 def account_delete(user: AbstractBaseUser) -> None:
-    """Delete the user and everything they own; shared content they touched stays."""
-    user.delete()
+    """Delete the user, everything they own and every row that names them.
+
+    Besides their own rows: their sessions on every device (mlcareer.sessions), their log-in
+    history and the failed log-ins under their username or e-mail (django-axes), and the admin
+    log's entries about any row deleted here, whose descriptions name the user. Shared content
+    they touched stays.
+    """
+    # The collector is what `user.delete()` uses; running it here tells which rows go.
+    collector = Collector(using=router.db_for_write(type(user)), origin=user)
+    collector.collect([user])
+    _admin_log_forget(collector)
+    _login_records_naming(user)
+    collector.delete()
+
+
+ADMIN_LOG_BATCH = 500
+
+
+def _admin_log_forget(collector: Collector) -> None:
+    """Delete the admin log's entries about the rows the collector is about to delete."""
+    for model, rows in collector.data.items():
+        content_type = ContentType.objects.get_for_model(model)
+        keys = [str(row.pk) for row in rows]
+        for start in range(0, len(keys), ADMIN_LOG_BATCH):
+            LogEntry.objects.filter(
+                content_type=content_type, object_id__in=keys[start : start + ADMIN_LOG_BATCH]
+            ).delete()
+    for rows in collector.fast_deletes:
+        # Rows deleted in bulk are not loaded: they are matched in the database, by their key
+        # written as text as the log keeps it.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(rows.model),
+            object_id__in=rows.annotate(key=Cast("pk", TextField())).values("key"),
+        ).delete()
+
+
+def _login_records_naming(user: AbstractBaseUser) -> None:
+    """Delete django-axes' records of the user's log-ins and of failed log-ins typed with their
+    username or e-mail, in any case (each holds an IP address and a browser)."""
+    typed = Q(username__iexact=user.get_username())
+    if user.email:
+        typed |= Q(username__iexact=user.email)
+    AccessLog.objects.filter(username=user.get_username()).delete()
+    AccessAttempt.objects.filter(typed).delete()
+    AccessFailureLog.objects.filter(typed).delete()

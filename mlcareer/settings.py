@@ -173,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sessions in the database, marked with their user so that deleting an account ends them all.
+SESSION_ENGINE = "mlcareer.sessions"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -220,6 +223,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", HTTPS)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the app, each appending to X-Forwarded-For (mlcareer.security).
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 1)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES must be 0 or more; got {TRUSTED_PROXIES}.")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,6 +10,7 @@ account_urls = [
     path("export/", views.export, name="export"),
     path("delete/", views.account_delete_view, name="account-delete"),
     path("reset/", views.progress_reset_view, name="progress-reset"),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]
 

@@ -1,18 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from mlcareer.accounts import account_create, profile_for
+from mlcareer.accounts import AccountTaken, account_create, profile_for
 from mlcareer.dashboard import dashboard as dashboard_context
-from mlcareer.forms import DeleteAccountForm, ProfileForm, ResetProgressForm, SignupForm
+from mlcareer.forms import (
+    DeleteAccountForm,
+    LimitedPasswordResetForm,
+    ProfileForm,
+    ResetProgressForm,
+    SignupForm,
+)
 from mlcareer.middleware import SESSION_TIME_ZONE_KEY
 from mlcareer.portability import account_delete, progress_reset, user_export
+from mlcareer.security import client_ip
 from practice.queries import topics
 
 
@@ -27,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, ip=client_ip(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = account_create(
@@ -35,14 +43,23 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
             )
-        except IntegrityError:
-            # Another sign-up took the name between validation and insert.
-            form.add_error("username", "That username was just taken. Please choose another.")
+        except AccountTaken as taken:
+            # Another sign-up took it between the form's check and the insert.
+            form.add_error(taken.field, SignupForm.TAKEN_MESSAGES[taken.field])
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to MLCareer! Your account is ready.")
             return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with requests limited per client and per address."""
+
+    form_class = LimitedPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
 
 
 @require_http_methods(["GET", "POST"])

