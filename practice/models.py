@@ -1,9 +1,15 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from assessments.models import NamedEntry, SlugNaturalKeyManager
+from practice.rendering import MARKDOWN_MAX_CHARS, validate_markdown
+
+# About six times the longest shipped prompt and three times the longest model answer; the
+# render-time bound of practice.rendering holds up to MARKDOWN_MAX_CHARS.
+PROMPT_MAX_CHARS = 3_000
+MODEL_ANSWER_MAX_CHARS = MARKDOWN_MAX_CHARS
 
 
 class Topic(NamedEntry):
@@ -38,7 +44,13 @@ class Question(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
-    prompt = models.TextField(help_text="The question as the candidate sees it, in Markdown.")
+    # A TextField's max_length only reaches the form; the validator holds it in full_clean too,
+    # which the bulk import runs.
+    prompt = models.TextField(
+        max_length=PROMPT_MAX_CHARS,
+        validators=[MaxLengthValidator(PROMPT_MAX_CHARS), validate_markdown],
+        help_text="The question as the candidate sees it, in Markdown.",
+    )
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
@@ -47,7 +59,11 @@ class Question(models.Model):
         related_name="questions",
         help_text="The skills the question exercises.",
     )
-    model_answer = models.TextField(help_text="A strong answer, in Markdown.")
+    model_answer = models.TextField(
+        max_length=MODEL_ANSWER_MAX_CHARS,
+        validators=[MaxLengthValidator(MODEL_ANSWER_MAX_CHARS), validate_markdown],
+        help_text="A strong answer, in Markdown.",
+    )
     suggested_minutes = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )

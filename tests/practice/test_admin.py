@@ -1,4 +1,5 @@
 import csv
+import html
 import io
 import json
 
@@ -113,6 +114,43 @@ def test_question_change_page_shows_a_rendered_preview_and_key_points(editor_cli
     assert "First point" in page
 
 
+@pytest.mark.parametrize(
+    ("prompt", "message"),
+    [
+        ("> " * 8 + "Explain bias.", "Quotes and lists are nested more than 6 levels deep."),
+        ("Explain bias. " + "[" * 50, "50 “[” are open at once in one paragraph; at most 10"),
+        ("Explain bias. " + "[" * 20_000, "Ensure this value has at most 3000 characters"),
+    ],
+    ids=["nested-quotes", "open-brackets", "too-long"],
+)
+def test_admin_refuses_a_prompt_beyond_the_markdown_bounds_and_keeps_it(
+    editor_client, prompt, message
+):
+    skill = make_skill()
+    form = {
+        "title": "Bias",
+        "slug": "bias",
+        "topic": make_topic().pk,
+        "skills": [skill.pk],
+        "status": "draft",
+        "prompt": prompt,
+        "difficulty": "easy",
+        "kind": "conceptual",
+        "suggested_minutes": "5",
+        "model_answer": "Bias is error from wrong assumptions.",
+        "key_points-TOTAL_FORMS": "0",
+        "key_points-INITIAL_FORMS": "0",
+    }
+
+    response = editor_client.post("/admin/practice/question/add/", form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert html.escape(message, quote=False) in page
+    assert html.escape(prompt[:200], quote=False) in page
+    assert not Question.objects.filter(slug="bias").exists()
+
+
 def test_publish_retire_and_duplicate_actions(editor_client):
     draft = make_question(status="draft")
     live = make_question(status="published")
@@ -185,6 +223,9 @@ def test_import_preview_marks_changes_without_style_attributes(editor_client, ca
         ({"key_points": "no separator here"}, "must read “text :: keyword, keyword”"),
         ({"key_points": ""}, "a question needs 1 to 6 key points; found 0"),
         ({"title": ""}, "This field cannot be blank"),
+        ({"prompt": "> " * 8 + "Explain bias."}, "nested more than 6 levels deep"),
+        ({"model_answer": "See " + "[" * 20}, "20 “[” are open at once in one paragraph"),
+        ({"prompt": "x" * 3_001}, "at most 3000 characters (it has 3001)"),
     ],
 )
 def test_a_bad_row_is_reported_by_number_and_nothing_is_imported(

@@ -35,6 +35,30 @@ def test_question_rejects_unknown_choices_and_minutes_out_of_range():
     _violates(lambda: Question.objects.filter(pk=question.pk).update(status="lost"))
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("prompt", "x" * 3_001, "Ensure this value has at most 3000 characters (it has 3001)."),
+        ("model_answer", "x" * 6_001, "at most 6000 characters (it has 6001)."),
+        ("prompt", "Explain bias. " + "[" * 20_000, "at most 3000 characters"),
+        ("prompt", "Explain bias. " + "[" * 200, "200 “[” are open at once in one paragraph"),
+        ("model_answer", "> " * 10 + "deep", "nested more than 6 levels deep"),
+    ],
+    ids=["long-prompt", "long-answer", "issue-example", "open-brackets", "nested-quotes"],
+)
+def test_question_text_beyond_the_markdown_bounds_is_refused_with_what_to_change(
+    field, text, message
+):
+    question = make_question()
+    setattr(question, field, text)
+
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+
+    assert list(error.value.message_dict) == [field]
+    assert any(message in problem for problem in error.value.message_dict[field])
+
+
 def test_key_point_order_is_unique_within_a_question():
     question = make_question()
 

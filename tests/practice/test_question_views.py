@@ -1,8 +1,11 @@
+import time
+
 import pytest
 from django.test import Client
 
 from practice.models import Bookmark, Question, QuestionFlag, QuestionNote
-from tests.factories import make_question, make_skill, make_topic
+from practice.rendering import render_markdown
+from tests.factories import make_question, make_session, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +158,33 @@ def test_hostile_markdown_never_reaches_the_page(alice_client, alice):
     assert "alert(1)" not in page and "onerror" not in page
     assert "<script>alert(3)" not in page
     assert "&lt;script&gt;alert(3)" in page
+
+
+@pytest.mark.parametrize("page", ["question", "session", "admin"])
+def test_pathological_markdown_already_stored_is_shown_quickly_as_plain_text(alice, editor, page):
+    """Rows saved before the Markdown bounds existed, or written straight to the database,
+    are still shown at once: as plain text, not parsed."""
+    question = make_question()
+    Question.objects.filter(pk=question.pk).update(
+        prompt="Explain bias. " + "[" * 20_000, model_answer="<div>" * 20_000
+    )
+    client = Client()
+    client.force_login(editor if page == "admin" else alice)
+    if page == "question":
+        url = f"/questions/{question.pk}/"
+    elif page == "session":
+        url = f"/practice/sessions/{make_session(user=alice, questions=[question]).pk}/"
+    else:
+        url = f"/admin/practice/question/{question.pk}/change/"
+
+    render_markdown.cache_clear()  # each page renders the text itself, as in a fresh worker
+    started = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - started
+
+    assert response.status_code == 200
+    assert "<p>Explain bias. [[[[" in response.content.decode()
+    assert seconds < 1  # it took 30 s to minutes before the bounds
 
 
 def test_bookmark_on_and_off_and_repeat_is_harmless(alice_client, alice):
