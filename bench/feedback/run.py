@@ -61,16 +61,18 @@ def _grade(question, key_points, answer: str, learner_grade: int | None, ticked:
 
     Returns (found orders, note text).
     """
-    from practice.feedback import answer_feedback, grade_disagreement
+    from practice.feedback import Feedback, PointResult, grade_answer, grade_disagreement
 
-    feedback = answer_feedback(answer, key_points)
-    found = [
-        point.order
-        for point, result in zip(key_points, feedback.points, strict=True)
-        if result.covered
-    ]
-    note = grade_disagreement(learner_grade, feedback) if learner_grade is not None else ""
-    return found, note
+    result = grade_answer(question, answer, key_points=key_points)
+    found = [point.order for point in result.points if point.found]
+    if learner_grade is None:
+        return found, ""
+    feedback = Feedback(
+        points=[PointResult(point.text, point.found) for point in result.points],
+        word_count=0,
+        speaking_seconds=0,
+    )
+    return found, grade_disagreement(learner_grade, feedback)
 
 
 def _note_direction(note: str) -> int:
