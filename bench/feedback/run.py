@@ -23,11 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = ROOT / "bench" / "feedback" / "answers"
 STYLES = ["strong_own_words", "strong_echo", "wrong_right_terms", "vague", "two_words"]
-GENERIC_STORY = (
-    "In my last project I worked with the team on a model for our main product. We collected "
-    "the data, cleaned it, tried several approaches and picked the one with the best results. "
-    "We deployed it, monitored it, and the project was a success that taught me a lot."
-)
 TARGETS = {
     "strong_own_words found": ">= 80 %",
     "vague found": "<= 10 %",
@@ -90,6 +85,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def run() -> dict:
+    from practice.feedback.checks import GENERIC_ANSWER as GENERIC_STORY
     from practice.models import Question
 
     labelled = [json.loads(path.read_text()) for path in sorted(ANSWERS.glob("*.json"))]

@@ -163,10 +163,9 @@ def short_answer_note(question: QuestionText, answer: str) -> str:
     if not words or model_words < SHORT_MIN_MODEL_WORDS or words >= SHORT_SHARE * model_words:
         return ""
     low, high = expected_minutes(question)
-    about = max(5, round(words, -1)) if words >= 10 else words
-    plural = "s" if about != 1 else ""
+    plural = "s" if words != 1 else ""
     return (
-        f"About {about} word{plural}; interviewers expect {low}–{high} minutes here. "
+        f"Only {words} word{plural}; interviewers expect {low}–{high} minutes here. "
         "Say what you would do, why, and one trade-off."
     )
 

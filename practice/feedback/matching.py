@@ -34,7 +34,7 @@ from practice.feedback.text import Token, Vocabulary, is_negated, sentences
 
 # Chosen on bench/feedback (see `make bench-feedback`): the lowest similarity at which
 # vague and two-word answers stay within their targets.
-SIMILARITY_THRESHOLD = 0.62
+SIMILARITY_THRESHOLD = 0.5
 # The embedding route needs a sentence with this many words of its own (not in the prompt):
 # a short fragment is similar to anything that shares its one word.
 MIN_FRESH_WORDS = 3
@@ -59,12 +59,12 @@ class _Point:
     references: list[str]
 
 
-def _read(text: str, vocabulary: Vocabulary) -> _Sentence:
+def read_sentence(text: str, vocabulary: Vocabulary) -> _Sentence:
     tokens = vocabulary.read(text)
     return _Sentence(text, tokens, [i for i, token in enumerate(tokens) if token.is_content])
 
 
-def _keyword_at(sentence: _Sentence, keyword: tuple[str, ...]) -> list[int] | None:
+def keyword_at(sentence: _Sentence, keyword: tuple[str, ...]) -> list[int] | None:
     """Token indexes where the keyword's words occur in order, close together, or None."""
     forms = [sentence.tokens[i].form for i in sentence.content]
     for start, form in enumerate(forms):
@@ -85,7 +85,7 @@ def _keyword_at(sentence: _Sentence, keyword: tuple[str, ...]) -> list[int] | No
 def _keyword_finds(sentence: _Sentence, point: _Point, prompt: frozenset[str]) -> bool:
     sentence_forms = {sentence.tokens[i].form for i in sentence.content}
     for keyword in point.keywords:
-        hits = _keyword_at(sentence, keyword)
+        hits = keyword_at(sentence, keyword)
         if hits is None or any(is_negated(sentence.tokens, hit) for hit in hits):
             continue
         if set(keyword) <= prompt and not (sentence_forms & point.fresh) - set(keyword):
@@ -154,7 +154,7 @@ def match_points(
     """For each key point in order: found or not, and the answer's sentence that makes it."""
     vocabulary = vocabulary if vocabulary is not None else current_vocabulary()
     points, prompt = _prepare(question, key_points, vocabulary)
-    answer = [_read(text, vocabulary) for text in sentences(answer_text)]
+    answer = [read_sentence(text, vocabulary) for text in sentences(answer_text)]
     evidence: list[str | None] = []
     for point in points:
         evidence.append(next((s.text for s in answer if _keyword_finds(s, point, prompt)), None))
