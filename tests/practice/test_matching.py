@@ -24,7 +24,10 @@ def metrics_question():
         prompt="Positives are 0.5 % of transactions. Which metrics do you report?",
         model_answer="I report the area under the precision-recall curve.",
         key_points=[
-            ("Reports the area under the PR curve", "area under the precision-recall curve"),
+            (
+                "Reports the area under the precision-recall curve",
+                "area under the precision-recall curve",
+            ),
             ("Uses k-nearest neighbours as a baseline", "k nearest neighbours"),
         ],
     )  # fmt: skip
