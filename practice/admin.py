@@ -13,9 +13,10 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from practice.curation import question_duplicate, questions_set_status
+from practice.feedback.terms import terms_changed
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import DatabaseStagingStorage, staged_import_exists
-from practice.models import KeyPoint, Question, QuestionFlag, Topic
+from practice.models import KeyPoint, Question, QuestionFlag, Term, Topic
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
@@ -121,6 +122,27 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="published questions", ordering="published_count")
     def published_questions(self, topic):
         return topic.published_count
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    """Equivalent words for the answer matcher; a change applies to the next answer matched."""
+
+    list_display = ("phrase", "equivalents", "slug")
+    search_fields = ("phrase", "equivalents", "slug")
+    prepopulated_fields = {"slug": ("phrase",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        terms_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        terms_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        terms_changed()
 
 
 class KeyPointInline(admin.TabularInline):

@@ -401,3 +401,35 @@ class StagedImport(models.Model):
 
     def __str__(self):
         return f"Import staged by {self.user} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class Term(models.Model):
+    """Words that say the same thing in an answer: a phrase, its abbreviations and synonyms.
+
+    The matcher treats every equivalent as the phrase itself, so "PR-AUC" in an answer covers a
+    key point whose keyword is "area under the precision-recall curve".
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    phrase = models.CharField(
+        max_length=120, help_text="The usual name, e.g. “k-nearest neighbours”."
+    )
+    equivalents = models.TextField(
+        help_text="Comma-separated abbreviations, spellings and synonyms that mean the same, "
+        "e.g. “k-NN, kNN, nearest neighbours”."
+    )
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def equivalent_list(self) -> list[str]:
+        return [word.strip() for word in self.equivalents.split(",") if word.strip()]

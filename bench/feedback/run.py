@@ -23,11 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = ROOT / "bench" / "feedback" / "answers"
 STYLES = ["strong_own_words", "strong_echo", "wrong_right_terms", "vague", "two_words"]
-GENERIC_STORY = (
-    "In my last project I worked with the team on a model for our main product. We collected "
-    "the data, cleaned it, tried several approaches and picked the one with the best results. "
-    "We deployed it, monitored it, and the project was a success that taught me a lot."
-)
 TARGETS = {
     "strong_own_words found": ">= 80 %",
     "vague found": "<= 10 %",
@@ -61,16 +56,18 @@ def _grade(question, key_points, answer: str, learner_grade: int | None, ticked:
 
     Returns (found orders, note text).
     """
-    from practice.feedback import answer_feedback, grade_disagreement
+    from practice.feedback import Feedback, PointResult, grade_answer, grade_disagreement
 
-    feedback = answer_feedback(answer, key_points)
-    found = [
-        point.order
-        for point, result in zip(key_points, feedback.points, strict=True)
-        if result.covered
-    ]
-    note = grade_disagreement(learner_grade, feedback) if learner_grade is not None else ""
-    return found, note
+    result = grade_answer(question, answer, key_points=key_points)
+    found = [point.order for point in result.points if point.found]
+    if learner_grade is None:
+        return found, ""
+    feedback = Feedback(
+        points=[PointResult(point.text, point.found) for point in result.points],
+        word_count=0,
+        speaking_seconds=0,
+    )
+    return found, grade_disagreement(learner_grade, feedback)
 
 
 def _note_direction(note: str) -> int:
@@ -88,6 +85,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def run() -> dict:
+    from practice.feedback.checks import GENERIC_ANSWER as GENERIC_STORY
     from practice.models import Question
 
     labelled = [json.loads(path.read_text()) for path in sorted(ANSWERS.glob("*.json"))]

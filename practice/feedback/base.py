@@ -1,0 +1,79 @@
+"""What every answer grader returns, and what it is given.
+
+A grader reads one written answer to one question and says, for each key point in order,
+whether the answer makes it and with which sentence. It may suggest a grade (0–4) when it can
+judge correctness; the offline matcher cannot, and says `None`.
+"""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class KeyPointLike(Protocol):
+    text: str
+    order: int
+
+    @property
+    def keyword_list(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """The parts of a question a grader reads: a `Question` row or a test double gives them."""
+
+    title: str = ""
+    prompt: str = ""
+    model_answer: str = ""
+    suggested_minutes: int = 5
+
+    @property
+    def asked(self) -> str:
+        """The words the learner was shown before answering."""
+        return f"{self.title}\n{self.prompt}"
+
+
+@dataclass(frozen=True)
+class PointFinding:
+    """One key point: whether the answer makes it, and the sentence that does."""
+
+    text: str
+    found: bool
+    evidence: str | None = None
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    grader: str
+    points: list[PointFinding]
+    found_share: float
+    suggested_grade: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The shape `manage.py grade_answer` prints and every grader shares."""
+        return {
+            "grader": self.grader,
+            "points": [
+                {"text": point.text, "found": point.found, "evidence": point.evidence}
+                for point in self.points
+            ],
+            "found_share": round(self.found_share, 3),
+            "suggested_grade": self.suggested_grade,
+            "notes": list(self.notes),
+        }
+
+
+def found_share(points: list[PointFinding]) -> float:
+    """Share of key points found, 0.0 to 1.0 (0.0 when there are none)."""
+    return sum(point.found for point in points) / len(points) if points else 0.0
+
+
+class Grader(Protocol):
+    """A way of grading answers, listed by name in `practice.feedback.GRADERS`."""
+
+    name: str
+
+    def grade(
+        self, question: QuestionText, key_points: list[KeyPointLike], answer_text: str
+    ) -> GradeResult: ...
