@@ -60,7 +60,7 @@ class Calibration:
     self_level: int | None
     answers: int
     mean_grade: float | None
-    mean_coverage: float | None
+    mean_ticked: float | None  # share of key points the learner ticked, 0 to 1
     verdict: str  # "over", "under", "consistent", "too-little-data" or "not-rated"
     message: str
 
@@ -84,17 +84,18 @@ def calibrate(
     skill: SkillRef,
     self_level: int | None,
     grades: list[int],
-    coverages: list[float],
+    ticked: list[float],
     min_answers: int = CALIBRATION_MIN_ANSWERS,
 ) -> Calibration:
-    """Compare a self-rating with the grades of the user's recent answers on that skill.
+    """Compare a self-rating with the grades of the user's recent answers on that skill, and
+    give the mean share of key points they ticked in them (`ticked`, each 0 to 1).
 
     Flags a skill when the rating and the mean grade are a whole level or more apart. With
     fewer than `min_answers` graded answers it says so instead of guessing.
     """
     n = len(grades)
     mean_grade = sum(grades) / n if n else None
-    mean_coverage = sum(coverages) / len(coverages) if coverages else None
+    mean_ticked = sum(ticked) / len(ticked) if ticked else None
     if self_level is None:
         verdict, message = "not-rated", "Not rated yet: rate this skill in a self-assessment."
     elif n < min_answers:
@@ -119,7 +120,7 @@ def calibrate(
         self_level=self_level,
         answers=n,
         mean_grade=mean_grade,
-        mean_coverage=mean_coverage,
+        mean_ticked=mean_ticked,
         verdict=verdict,
         message=message,
     )
@@ -131,13 +132,13 @@ def calibrate_all(
     levels: dict[int, int],
     answers: dict[int, tuple[list[int], list[float]]],
 ) -> list[Calibration]:
-    """`calibrate` for every skill, from self-ratings and {skill id: (grades, coverages)}."""
+    """`calibrate` for every skill, from self-ratings and {skill id: (grades, ticked shares)}."""
     return [
         calibrate(
             skill=skill,
             self_level=levels.get(skill.id),
             grades=answers.get(skill.id, ([], []))[0],
-            coverages=answers.get(skill.id, ([], []))[1],
+            ticked=answers.get(skill.id, ([], []))[1],
         )
         for skill in skills
     ]
@@ -183,6 +184,7 @@ class Readiness:
     self_level: int | None
     demonstrated: float | None
     memory: float | None  # mean recall probability today, 0 to 1
+    ticked: float | None  # mean share of key points ticked in the graded answers, 0 to 1
     practised_questions: int
     total_questions: int
 
@@ -200,9 +202,12 @@ def readiness(
     demonstrated: dict[int, float],
     memory: dict[int, list[float]],
     question_counts: dict[int, int],
+    ticked: dict[int, float] | None = None,
 ) -> list[Readiness]:
-    """Per skill: self-rating, mean demonstrated grade, mean retrievability of its practised
-    questions, against the target. A signal without data is None, never a guess."""
+    """Per skill: self-rating, mean demonstrated grade (with the mean share of key points
+    ticked, `ticked`, beside it), mean retrievability of its practised questions, against the
+    target. A signal without data is None, never a guess."""
+    ticked = ticked or {}
     rows = []
     for skill in skills:
         recalls = memory.get(skill.id, [])
@@ -213,6 +218,7 @@ def readiness(
                 self_level=self_levels.get(skill.id),
                 demonstrated=demonstrated.get(skill.id),
                 memory=sum(recalls) / len(recalls) if recalls else None,
+                ticked=ticked.get(skill.id),
                 practised_questions=len(recalls),
                 total_questions=question_counts.get(skill.id, 0),
             )

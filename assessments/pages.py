@@ -82,6 +82,7 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
             demonstrated=demonstrated,
             memory=memory_by_skill(user, now=now),
             question_counts=question_counts_by_skill(),
+            ticked={c.skill.id: c.mean_ticked for c in calibrations if c.mean_ticked is not None},
         ),
         "plan": plan,
         "interview_date": profile.interview_date,

@@ -91,7 +91,8 @@ def recent_answers_by_skill(
     limit: int = CALIBRATION_RECENT_ANSWERS,
     before: dt.datetime | None = None,
 ) -> dict[int, tuple[list[int], list[float]]]:
-    """Per skill, the grades and key-point coverages of the user's `limit` latest graded answers.
+    """Per skill, the grades and the shares of key points ticked (0 to 1, for answers whose
+    question had key points) of the user's `limit` latest graded answers.
 
     Ranked in the database with a window function, so only those rows are read.
     """
@@ -109,12 +110,12 @@ def recent_answers_by_skill(
         ),
     ).filter(recency__lte=limit)
     grades: dict[int, list[int]] = defaultdict(list)
-    coverages: dict[int, list[float]] = defaultdict(list)
-    for skill_id, grade, coverage in ranked.values_list("skill_id", "grade", "coverage"):
+    ticked: dict[int, list[float]] = defaultdict(list)
+    for skill_id, grade, share in ranked.values_list("skill_id", "grade", "ticked_share"):
         grades[skill_id].append(grade)
-        if coverage is not None:
-            coverages[skill_id].append(coverage)
-    return {skill_id: (grades[skill_id], coverages[skill_id]) for skill_id in grades}
+        if share is not None:
+            ticked[skill_id].append(share)
+    return {skill_id: (grades[skill_id], ticked[skill_id]) for skill_id in grades}
 
 
 def memory_by_skill(user: AbstractBaseUser, *, now: dt.datetime) -> dict[int, list[float]]:

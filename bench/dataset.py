@@ -139,6 +139,7 @@ def _history(rng, user, question_ids, attempts, snapshots, now, *, role, skills)
                 submitted_at=when + dt.timedelta(seconds=90),
                 seconds_taken=90,
                 coverage=grade / 4,
+                ticked_share=grade / 4,
                 grade=grade,
                 graded_at=when + dt.timedelta(seconds=95),
             )

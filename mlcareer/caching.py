@@ -28,6 +28,9 @@ T = TypeVar("T")
 CONTENT_SECONDS = 60
 HISTORY_SECONDS = 60 * 60
 GENERATION_KEY = "content:generation"
+# Moved on whenever a cached page's figures change meaning or shape, so that a deploy never
+# serves what the previous code cached (Redis outlives the processes).
+HISTORY_LAYOUT = 2
 
 
 def content_generation() -> int:
@@ -140,7 +143,7 @@ def history_key(
     """
     state = repr((fingerprint, str(zone), now.astimezone(zone).strftime("%Y%m%d%H"), context))
     digest = hashlib.sha256(state.encode()).hexdigest()[:32]
-    return f"history:{name}:{user.pk}:{content_generation()}:{digest}"
+    return f"history:{HISTORY_LAYOUT}:{name}:{user.pk}:{content_generation()}:{digest}"
 
 
 def history_cached(name: str, build: Callable[[], T], **key_parts) -> T:

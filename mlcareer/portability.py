@@ -38,7 +38,9 @@ Times are in UTC (ISO 8601). Questions are named by their title and slug.
 
 profile            your settings
 practice_sessions  every practice session and mock interview
-attempts           every question you were given, with your answer, time, grade and coverage
+attempts           every question you were given, with your answer, time, grade, the key points
+                   you ticked (ticked_key_points, and ticked_share: their share of the
+                   question's key points) and the share automatic matching found (coverage)
 review_cards       the spaced-repetition memory state of each question you practised
 bookmarks, notes, flags
 assessments        your self-assessment snapshots
@@ -94,6 +96,7 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
                 "revealed_early",
                 "coverage",
                 "ticked_key_points",
+                "ticked_share",
                 "grade",
                 "graded_at",
             )  # fmt: skip

@@ -148,12 +148,23 @@ class GradeForm(forms.Form):
         error_messages={"required": "Choose a grade from 0 to 4."},
     )
     key_points = forms.TypedMultipleChoiceField(
-        label="Key points you covered",
+        label="Key points your answer makes correctly",
+        help_text=(
+            "Your ticks are the record your progress is built from. Matching only suggests "
+            "which points your text mentions; it cannot tell whether what it says is right."
+        ),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, key_points: list, **kwargs):
+    def __init__(self, *args, key_points: list, suggested: frozenset[int] = frozenset(), **kwargs):
+        """`suggested`: ids of the points matching found in the text, labelled as such and
+        left for the learner to tick."""
         super().__init__(*args, **kwargs)
-        self.fields["key_points"].choices = [(point.pk, point.text) for point in key_points]
+        self.fields["key_points"].choices = [
+            (point.pk, f"{point.text} (matching found this in your text)")
+            if point.pk in suggested
+            else (point.pk, point.text)
+            for point in key_points
+        ]

@@ -316,11 +316,22 @@ class Attempt(models.Model):
     revealed_early = models.BooleanField(
         "looked at the answer", default=False, help_text="The model answer was shown first."
     )
+    # The matcher's suggestion, kept for the record; no statistic reads it.
     coverage = models.FloatField(
-        null=True, blank=True, help_text="Share of key points the text covers, 0 to 1."
+        "found by matching",
+        null=True,
+        blank=True,
+        help_text="Share of key points the automatic matching found in the text, 0 to 1.",
     )
     ticked_key_points = models.JSONField(
         default=list, blank=True, help_text="Ids of the key points the user says they covered."
+    )
+    # The learner's own judgement: what every statistic reads.
+    ticked_share = models.FloatField(
+        "key points ticked",
+        null=True,
+        blank=True,
+        help_text="Share of the question's key points the user ticked when grading, 0 to 1.",
     )
     grade = models.PositiveSmallIntegerField(null=True, blank=True, choices=Grade.choices)
     graded_at = models.DateTimeField(null=True, blank=True)
@@ -349,6 +360,11 @@ class Attempt(models.Model):
             models.CheckConstraint(
                 condition=Q(coverage__isnull=True) | Q(coverage__gte=0, coverage__lte=1),
                 name="attempt_coverage_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(ticked_share__isnull=True)
+                | Q(ticked_share__gte=0, ticked_share__lte=1),
+                name="attempt_ticked_share_range",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "answered", "skipped"]),

@@ -6,8 +6,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from practice.feedback import Feedback, answer_feedback, grade_disagreement
+from practice.feedback import Feedback, answer_feedback
 from practice.forms import AnswerForm, GradeForm
+from practice.grade_notes import grade_note
 from practice.models import GRADE_DESCRIPTORS, Attempt, KeyPoint, PracticeSession
 from practice.scheduling import review_due, review_forecast
 from practice.sessions import MISSED_GRADE_MAX, attempt_show, session_deadline
@@ -17,13 +18,19 @@ REVIEW_LIST_LIMIT = 30
 
 
 def _grade_form(key_points: list[KeyPoint], feedback: Feedback) -> GradeForm:
-    """The grading form with the key points the text covers ticked in advance."""
-    covered = [
+    """The grading form, the points matching found labelled as its suggestion; none is
+    ticked in advance, so what gets stored is the learner's own judgement."""
+    found = frozenset(
         point.pk
         for point, result in zip(key_points, feedback.points, strict=True)
         if result.covered
-    ]
-    return GradeForm(key_points=key_points, initial={"key_points": covered})
+    )
+    return GradeForm(key_points=key_points, suggested=found)
+
+
+def _mean_percent(shares: list[float | None]) -> int | None:
+    known = [share for share in shares if share is not None]
+    return round(100 * sum(known) / len(known)) if known else None
 
 
 def session_page(
@@ -71,7 +78,9 @@ def session_page(
 
 
 def session_summary(session: PracticeSession, *, grade_forms: dict | None = None) -> dict:
-    """Per question: time, grade, coverage, feedback; totals; what to review next."""
+    """Per question: time, grade, key points ticked, feedback, the grade note; totals (the
+    mean share of key points ticked, and matching's mean finding beside it as a suggestion);
+    what to review next."""
     attempts = list(
         session.attempts.select_related("question__topic")
         .prefetch_related(
@@ -93,8 +102,12 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
             {
                 "attempt": attempt,
                 "feedback": feedback,
-                "disagreement": (
-                    grade_disagreement(attempt.grade, feedback)
+                "grade_note": (
+                    grade_note(
+                        grade=attempt.grade,
+                        ticked=len(attempt.ticked_key_points),
+                        total=len(key_points),
+                    )
                     if feedback and attempt.grade is not None
                     else ""
                 ),
@@ -107,7 +120,6 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
         )
     answered = [a for a in attempts if a.status == Attempt.Status.ANSWERED]
     graded = [a.grade for a in answered if a.grade is not None]
-    coverages = [a.coverage for a in answered if a.coverage is not None]
     return {
         "session": session,
         "rows": rows,
@@ -115,7 +127,9 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
         "skipped": sum(a.status == Attempt.Status.SKIPPED for a in attempts),
         "total_seconds": sum(a.seconds_taken or 0 for a in attempts),
         "mean_grade": sum(graded) / len(graded) if graded else None,
-        "mean_coverage": round(100 * sum(coverages) / len(coverages)) if coverages else None,
+        # The learner's ticks are the figure; matching's finding is shown as its suggestion.
+        "mean_ticked": _mean_percent([a.ticked_share for a in answered]),
+        "mean_found": _mean_percent([a.coverage for a in answered]),
         "ungraded": sum(1 for row in rows if row["grade_form"] is not None),
         "review_next": [
             a

@@ -152,8 +152,9 @@ def grade_trends(
 
 
 def topic_mastery(*, user: AbstractBaseUser, due: dict[int, int]) -> list[dict]:
-    """Per topic: published questions, how many I practised, my mean grade and coverage, and
-    how many of its questions are due for review today (`due`, by topic id).
+    """Per topic: published questions, how many I practised, my mean grade, the mean share of
+    key points I ticked when grading (`mean_ticked`, 0 to 1), and how many of its questions are
+    due for review today (`due`, by topic id).
 
     Aggregated from the user's own attempts (an index on user), never from a join of every
     topic with every learner's attempts.
@@ -165,7 +166,7 @@ def topic_mastery(*, user: AbstractBaseUser, due: dict[int, int]) -> list[dict]:
         .annotate(
             practised=Count("question", distinct=True),
             mean_grade=Avg("grade"),
-            mean_coverage=Avg("coverage"),
+            mean_ticked=Avg("ticked_share"),
         )
     )
     stats = {row["question__topic"]: row for row in mine}
@@ -177,7 +178,7 @@ def topic_mastery(*, user: AbstractBaseUser, due: dict[int, int]) -> list[dict]:
             )
         ),
     )
-    empty = {"practised": 0, "mean_grade": None, "mean_coverage": None}
+    empty = {"practised": 0, "mean_grade": None, "mean_ticked": None}
     return [
         {
             "topic": topic,

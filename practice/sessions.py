@@ -210,7 +210,8 @@ def _seconds_since(start: dt.datetime | None, now: dt.datetime) -> int | None:
 
 
 def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
-    """Record the answer with its time and key-point coverage; False if already recorded.
+    """Record the answer with its time and the share of key points matching finds in it (a
+    suggestion for the learner, not their record); False if already recorded.
 
     The update is conditional on the attempt still pending, so a double submit stores once.
     """
@@ -252,19 +253,24 @@ def attempt_reveal(attempt: Attempt) -> None:
 def attempt_grade(
     attempt: Attempt, *, grade: int, ticked_key_points: list[int], now: dt.datetime
 ) -> bool:
-    """Store the self-grade and ticked key points, and reschedule the question's review card.
+    """Store the self-grade, the ticked key points and the share they make of the question's
+    key points (None when it has none), and reschedule the question's review card.
 
-    Only the first grade of an attempt counts, so a repeated submit changes nothing.
+    Only the first grade of an attempt counts, so a repeated submit changes nothing. Ids that
+    are not the question's key points are ignored.
     """
     valid_ids = set(
         KeyPoint.objects.filter(question_id=attempt.question_id).values_list("pk", flat=True)
     )
     ticked = sorted(set(ticked_key_points) & valid_ids)
+    ticked_share = len(ticked) / len(valid_ids) if valid_ids else None
     with transaction.atomic():
         done = Attempt.objects.filter(
             pk=attempt.pk, status=Attempt.Status.ANSWERED, grade__isnull=True
-        ).update(grade=grade, ticked_key_points=ticked, graded_at=now)
+        ).update(grade=grade, ticked_key_points=ticked, ticked_share=ticked_share, graded_at=now)
         if done:
+            attempt.grade, attempt.graded_at = grade, now
+            attempt.ticked_key_points, attempt.ticked_share = ticked, ticked_share
             card_review(
                 user=attempt.user,
                 question=attempt.question,

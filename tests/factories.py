@@ -136,8 +136,11 @@ def make_session(
     return session
 
 
-def make_history(*, user, questions, attempts_per_question=1, grade=2, start=None):
-    """Finished, graded attempts in bulk: one session per round over `questions`."""
+def make_history(
+    *, user, questions, attempts_per_question=1, grade=2, start=None, coverage=0.5, ticked=0.5
+):
+    """Finished, graded attempts in bulk: one session per round over `questions`; `coverage`
+    is what matching found, `ticked` the share of key points the learner ticked."""
     start = start or timezone.now() - dt.timedelta(days=attempts_per_question)
     for round_number in range(attempts_per_question):
         when = start + dt.timedelta(days=round_number)
@@ -153,7 +156,8 @@ def make_history(*, user, questions, attempts_per_question=1, grade=2, start=Non
                 shown_at=when,
                 submitted_at=when,
                 seconds_taken=60,
-                coverage=0.5,
+                coverage=coverage,
+                ticked_share=ticked,
                 grade=grade,
                 graded_at=when,
             )

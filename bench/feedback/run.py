@@ -52,31 +52,28 @@ def _setup_django() -> None:
 
 
 def _grade(question, key_points, answer: str, learner_grade: int | None, ticked: list[int]):
-    """The feedback the app gives: which points are found, and the note on the learner's grade.
+    """The feedback the app gives: which points are found, and the note on the learner's grade
+    when the learner grades as the expert did and ticks the points the answer really makes.
 
     Returns (found orders, note text).
     """
-    from practice.feedback import Feedback, PointResult, grade_answer, grade_disagreement
+    from practice.feedback import grade_answer
+    from practice.grade_notes import grade_note
 
     result = grade_answer(question, answer, key_points=key_points)
     found = [point.order for point in result.points if point.found]
     if learner_grade is None:
         return found, ""
-    feedback = Feedback(
-        points=[PointResult(point.text, point.found) for point in result.points],
-        word_count=0,
-        speaking_seconds=0,
-    )
-    return found, grade_disagreement(learner_grade, feedback)
+    return found, grade_note(grade=learner_grade, ticked=len(ticked), total=len(key_points))
 
 
 def _note_direction(note: str) -> int:
-    """+1 when a note tells the learner to grade higher, -1 lower, 0 for none."""
-    if not note:
-        return 0
-    if "harder on yourself" in note:
+    """+1 when a note tells the learner to grade higher, -1 lower, 0 for none or neutral."""
+    if "left unticked" in note or "against the key points" in note:
+        return -1
+    if "harder on yourself" in note or "grade higher" in note:
         return 1
-    return -1
+    return 0
 
 
 def _percentile(values: list[float], share: float) -> float:

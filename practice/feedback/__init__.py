@@ -50,8 +50,6 @@ __all__ = [
     "answer_feedback",
     "filler_counts",
     "grade_answer",
-    "grade_disagreement",
-    "grade_expected_from_coverage",
     "key_points_covered",
     "question_text",
     "singular",
@@ -156,33 +154,3 @@ def answer_feedback(answer: str, key_points: list[KeyPointLike], *, question=Non
         top_words=top_words(answer),
         notes=delivery_notes(question_text(question), answer),
     )
-
-
-def grade_expected_from_coverage(coverage: float) -> int:
-    """The 0–4 grade that key-point coverage alone suggests (it cannot tell 3 from 4)."""
-    if coverage <= 0:
-        return 0
-    if coverage < 1 / 3:
-        return 1
-    if coverage < 2 / 3:
-        return 2
-    return 3
-
-
-def grade_disagreement(grade: int, feedback: Feedback) -> str:
-    """A plain-words note when the self-grade and the coverage are two or more steps apart."""
-    if not feedback.points:
-        return ""
-    expected = grade_expected_from_coverage(feedback.coverage)
-    covered, total = feedback.covered_count, len(feedback.points)
-    if grade - expected >= 2:
-        return (
-            f"You graded this answer {grade}, but your text covers {covered} of {total} key "
-            "points. Check the missing points: an interviewer would probe them."
-        )
-    if expected - grade >= 2:
-        return (
-            f"You graded this answer {grade}, but your text covers {covered} of {total} key "
-            "points. You may be harder on yourself than an interviewer would be."
-        )
-    return ""

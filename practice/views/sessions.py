@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
 from practice.access import attempt_for_user, session_for_user
-from practice.feedback import answer_feedback, grade_disagreement
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
+from practice.grade_notes import grade_note
 from practice.models import ANSWER_MAX_CHARS, Attempt
 from practice.pages import session_page, session_summary, start_page
 from practice.queries import topics
@@ -152,10 +152,12 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
         ticked_key_points=form.cleaned_data["key_points"],
         now=timezone.now(),
     )
-    if graded:
-        feedback = answer_feedback(attempt.answer, key_points)
-        if disagreement := grade_disagreement(form.cleaned_data["grade"], feedback):
-            messages.warning(request, disagreement)
+    if graded and (
+        note := grade_note(
+            grade=attempt.grade, ticked=len(attempt.ticked_key_points), total=len(key_points)
+        )
+    ):
+        messages.warning(request, note)
     if back_to_summary:
         return redirect("practice:session-summary", pk=pk)
     return redirect("practice:session-detail", pk=pk)

@@ -55,30 +55,30 @@ def test_skills_without_a_target_are_left_out():
 
 
 def test_overconfidence_is_flagged_with_the_evidence():
-    result = calibrate(skill=PY, self_level=3, grades=[2, 2, 1, 2, 2, 2], coverages=[0.4] * 6)
+    result = calibrate(skill=PY, self_level=3, grades=[2, 2, 1, 2, 2, 2], ticked=[0.4] * 6)
 
     assert result.verdict == "over" and result.flagged
     assert result.message == (
         "Rated 3, but your last 6 answers average 1.8: you may be over-confident here."
     )
-    assert result.mean_coverage == pytest.approx(0.4)
+    assert result.mean_ticked == pytest.approx(0.4)
 
 
 def test_underconfidence_is_flagged():
-    result = calibrate(skill=PY, self_level=1, grades=[3, 3, 2, 4], coverages=[])
+    result = calibrate(skill=PY, self_level=1, grades=[3, 3, 2, 4], ticked=[])
 
     assert result.verdict == "under"
     assert result.message.startswith("Rated 1, yet your last 4 answers average 3.0")
 
 
 def test_close_enough_is_consistent():
-    result = calibrate(skill=PY, self_level=2, grades=[2, 3, 2], coverages=[])
+    result = calibrate(skill=PY, self_level=2, grades=[2, 3, 2], ticked=[])
 
     assert (result.verdict, result.flagged) == ("consistent", False)
 
 
 def test_too_little_data_says_so_instead_of_guessing():
-    result = calibrate(skill=PY, self_level=4, grades=[0, 0], coverages=[])
+    result = calibrate(skill=PY, self_level=4, grades=[0, 0], ticked=[])
 
     assert result.verdict == "too-little-data"
     assert not result.flagged
@@ -86,7 +86,7 @@ def test_too_little_data_says_so_instead_of_guessing():
 
 
 def test_an_unrated_skill_is_not_judged():
-    result = calibrate(skill=PY, self_level=None, grades=[1, 1, 1], coverages=[])
+    result = calibrate(skill=PY, self_level=None, grades=[1, 1, 1], ticked=[])
 
     assert result.verdict == "not-rated"
     assert result.distance is None
@@ -94,9 +94,9 @@ def test_an_unrated_skill_is_not_judged():
 
 def test_calibration_gap_is_the_mean_distance_over_skills_with_data():
     results = [
-        calibrate(skill=PY, self_level=3, grades=[1, 1, 1], coverages=[]),  # 2.0
-        calibrate(skill=STATS, self_level=1, grades=[2, 2, 2], coverages=[]),  # 1.0
-        calibrate(skill=MLOPS, self_level=4, grades=[0], coverages=[]),  # too little data
+        calibrate(skill=PY, self_level=3, grades=[1, 1, 1], ticked=[]),  # 2.0
+        calibrate(skill=STATS, self_level=1, grades=[2, 2, 2], ticked=[]),  # 1.0
+        calibrate(skill=MLOPS, self_level=4, grades=[0], ticked=[]),  # too little data
     ]
 
     assert calibration_gap(results) == pytest.approx(1.5)
@@ -116,6 +116,20 @@ def test_calibration_trend_in_words(gaps, start):
     assert calibration_trend(gaps).startswith(start)
 
 
+def test_readiness_carries_the_share_of_points_the_learner_ticked():
+    rows = readiness(
+        skills=[PY],
+        targets={1: 3},
+        self_levels={1: 2},
+        demonstrated={1: 2.5},
+        memory={},
+        question_counts={1: 10},
+        ticked={1: 0.25},
+    )
+
+    assert rows[0].ticked == 0.25
+
+
 def test_readiness_puts_three_signals_side_by_side():
     rows = readiness(
         skills=[PY, STATS],
@@ -131,6 +145,7 @@ def test_readiness_puts_three_signals_side_by_side():
     assert python.memory == pytest.approx(0.8)
     assert python.memory_level == pytest.approx(3.2)
     assert (python.practised_questions, python.total_questions) == (2, 10)
+    assert python.ticked is None
     assert (stats.self_level, stats.demonstrated, stats.memory, stats.memory_level) == (
         None,
         None,

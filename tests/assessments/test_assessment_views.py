@@ -328,6 +328,29 @@ def test_gaps_page_flags_an_overconfident_skill(alice_client, alice, catalogue):
     assert "Rated 4, but your last 5 answers average 1.0: you may be over-confident here." in page
 
 
+@pytest.mark.parametrize(("coverage", "ticked", "shown"), [(0.8, 0.2, "20%"), (0.2, 0.8, "80%")])
+def test_gaps_page_shows_the_share_of_points_the_learner_ticked_not_what_matching_found(
+    alice_client, alice, catalogue, coverage, ticked, shown
+):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [2, 2, 2], strict=True)), role=role)
+    make_history(
+        user=alice,
+        questions=[make_question(skills=[skills[0]])],
+        attempts_per_question=3,
+        coverage=coverage,
+        ticked=ticked,
+    )
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    calibration = page.split('id="calibration-caption"')[1].split("</table>")[0]
+    row = re.search(rf"<th[^>]*>{skills[0].name}</th>.*?</tr>", calibration).group()
+    assert f'<td class="text-end">{shown}</td>' in row
+    assert f"({shown} of points ticked)" in page
+    assert f"{round(coverage * 100)}%" not in page
+
+
 def test_interview_date_turns_the_gaps_into_a_plan(alice_client, alice, catalogue):
     skills, role = catalogue
     make_assessment(user=alice, levels=dict(zip(skills, [0, 1, 3], strict=True)), role=role)

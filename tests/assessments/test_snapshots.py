@@ -134,9 +134,9 @@ def test_recent_answers_keep_the_latest_ten_per_skill(alice):
 
     answers = recent_answers_by_skill(alice)
 
-    grades, coverages = answers[skills[0].pk]
+    grades, ticked = answers[skills[0].pk]
     assert sorted(grades) == [0] * 6 + [4] * 4
-    assert len(coverages) == 10
+    assert len(ticked) == 10
     assert answers[skills[1].pk][0] == grades
 
 

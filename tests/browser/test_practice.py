@@ -52,9 +52,12 @@ def test_a_full_practice_session(page, live_server, bank):
     page.get_by_label("Your answer").press("Control+Enter")
 
     expect(page.get_by_text("Your text covers 1 of 2 key points (50%)")).to_be_visible()
-    expect(page.get_by_label("Defines precision")).to_be_checked()
-    expect(page.get_by_label("Defines recall")).not_to_be_checked()
+    # Matching's finding is a labelled suggestion; the learner ticks what they judge made.
+    suggested = page.get_by_label("Defines precision (matching found this in your text)")
+    expect(suggested).not_to_be_checked()
+    expect(page.get_by_label("Defines recall", exact=True)).not_to_be_checked()
     assert_accessible(page)
+    suggested.check()
     page.get_by_text("2 · Partly right").click()
     page.get_by_role("button", name="Save grade and continue").click()
 
@@ -71,6 +74,7 @@ def test_a_full_practice_session(page, live_server, bank):
     session = PracticeSession.objects.get()
     statuses = list(session.attempts.order_by("position").values_list("status", "grade"))
     assert statuses == [("answered", 2), ("skipped", None)]
+    assert session.attempts.get(position=1).ticked_share == 0.5
     assert ReviewCard.objects.count() == 1
 
 

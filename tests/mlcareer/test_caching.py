@@ -44,6 +44,20 @@ def test_an_answer_shows_on_the_next_dashboard(alice_client, alice):
     assert "Today: <strong>2 of 3</strong>" in _page(alice_client)
 
 
+def test_a_grade_with_its_ticks_shows_on_the_next_dashboard(alice_client, alice):
+    topic = make_topic()
+    make_history(user=alice, questions=[make_question(topic=topic)], ticked=0.5)
+    assert '<td class="text-end">50%</td>' in _page(alice_client)
+
+    session = make_session(user=alice, questions=[make_question(topic=topic)])
+    attempt = session.attempts.get()
+    url = f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/"
+    alice_client.post(url + "submit/", {"answer": "first and second"})
+    alice_client.post(url + "grade/", {"grade": "1", "key_points": []})
+
+    assert '<td class="text-end">25%</td>' in _page(alice_client)
+
+
 def test_a_started_session_shows_on_the_next_dashboard(alice_client, alice):
     make_history(user=alice, questions=[make_question()])
     assert "An unfinished" not in _page(alice_client)

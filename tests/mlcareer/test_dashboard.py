@@ -121,6 +121,19 @@ def test_dashboard_queries_do_not_grow_with_history(client, heavy, django_assert
         assert client.get("/dashboard/").status_code == 200
 
 
+def test_topic_mastery_shows_the_share_of_points_the_learner_ticked(alice_client, alice):
+    question = make_question()
+    make_history(user=alice, questions=[question], coverage=0.9, ticked=0.3)
+
+    page = alice_client.get("/dashboard/").content.decode()
+
+    mastery = page.split('id="mastery-caption"')[1].split("</table>")[0]
+    assert "Points ticked" in mastery
+    row = mastery.split(f">{question.topic.name}</a>")[1].split("</tr>")[0]
+    assert '<td class="text-end">30%</td>' in row
+    assert "90%" not in mastery
+
+
 def test_seed_demo_builds_a_realistic_learner(capsys):
     content_load()
 
@@ -131,6 +144,9 @@ def test_seed_demo_builds_a_realistic_learner(capsys):
     trial = Attempt.objects.filter(user__username="trial")
     assert trial.count() > 50
     assert trial.filter(grade__isnull=False).exists()
+    # The demo learner ticks the points their answer makes, as a learner would.
+    assert not trial.filter(grade__isnull=False, ticked_share__isnull=True).exists()
+    assert trial.filter(ticked_share__gt=0).exists()
     assert ReviewCard.objects.filter(user__username="trial").exists()
     assert Assessment.objects.filter(user__username="trial", status="complete").count() == 3
     with pytest.raises(CommandError, match="already exists; pass --replace"):

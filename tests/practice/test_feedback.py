@@ -5,8 +5,6 @@ import pytest
 from practice.feedback import (
     answer_feedback,
     filler_counts,
-    grade_disagreement,
-    grade_expected_from_coverage,
     key_points_covered,
     singular,
     tokens,
@@ -129,31 +127,3 @@ def test_top_words_skip_stop_words_and_merge_plurals():
 
     assert words[0] == ("gradient", 3)
     assert all(word not in {"the", "and", "it", "is", "what"} for word, _ in words)
-
-
-@pytest.mark.parametrize(
-    ("coverage", "grade"), [(0.0, 0), (0.2, 1), (0.4, 2), (0.6, 2), (0.8, 3), (1.0, 3)]
-)
-def test_expected_grade_from_coverage(coverage, grade):
-    assert grade_expected_from_coverage(coverage) == grade
-
-
-def test_overconfident_grade_is_pointed_out_in_plain_words():
-    feedback = answer_feedback("I would drop the rows.", MISSING_DATA_POINTS)
-
-    message = grade_disagreement(4, feedback)
-
-    assert message.startswith("You graded this answer 4, but your text covers 1 of 5 key points")
-
-
-def test_underconfident_grade_is_pointed_out():
-    feedback = answer_feedback(REALISTIC_ANSWER + " Fit on train only.", MISSING_DATA_POINTS)
-
-    assert "harder on yourself" in grade_disagreement(1, feedback)
-
-
-def test_close_grade_needs_no_comment():
-    feedback = answer_feedback(REALISTIC_ANSWER, MISSING_DATA_POINTS)
-
-    assert grade_disagreement(3, feedback) == ""
-    assert grade_disagreement(4, feedback) == ""

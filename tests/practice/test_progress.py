@@ -59,14 +59,17 @@ def test_heatmap_levels_follow_the_daily_goal():
     assert 365 <= sum(len(week) for week in weeks) < 372
 
 
-def _answered(user, question, when, grade=None, status=Attempt.Status.ANSWERED):
+def _answered(
+    user, question, when, grade=None, status=Attempt.Status.ANSWERED, coverage=0.5, ticked=0.5
+):
     attempt = make_session(user=user, questions=[question]).attempts.get()
     Attempt.objects.filter(pk=attempt.pk).update(
         status=status,
         submitted_at=when,
         graded_at=when if grade is not None else None,
         grade=grade,
-        coverage=0.5 if grade is not None else None,
+        coverage=coverage if grade is not None else None,
+        ticked_share=ticked if grade is not None else None,
     )
 
 
@@ -136,4 +139,19 @@ def test_topic_mastery_counts_mine_only(alice, bob):
     row = next(r for r in topic_mastery(user=alice, due={}) if r["topic"] == topic)
 
     assert (row["questions"], row["practised"], row["mean_grade"], row["due"]) == (3, 2, 3.0, 0)
-    assert row["mean_coverage"] == pytest.approx(0.5)
+    assert row["mean_ticked"] == pytest.approx(0.5)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("coverage", "ticked"), [(0.8, 0.2), (0.2, 0.8)])
+def test_topic_mastery_shows_the_share_of_points_the_learner_ticked_not_what_matching_found(
+    alice, coverage, ticked
+):
+    topic = make_topic()
+    when = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    for question in (make_question(topic=topic), make_question(topic=topic)):
+        _answered(alice, question, when, grade=2, coverage=coverage, ticked=ticked)
+
+    row = next(r for r in topic_mastery(user=alice, due={}) if r["topic"] == topic)
+
+    assert row["mean_ticked"] == pytest.approx(ticked)

@@ -511,22 +511,108 @@ def test_page_queries_do_not_grow_with_history(client, history, django_assert_ma
         client.get(f"/questions/{questions[0].pk}/")
 
 
-def test_grade_far_from_coverage_is_pointed_out_after_grading(alice_client, alice):
-    question = make_question(
-        key_points=[(f"Point {n}", f"keyword{n}") for n in range(5)],
-    )
-    session = make_session(user=alice, questions=[question, make_question()])
-    attempt = session.attempts.get(position=1)
-    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "Only keyword0 here."})
+def _five_point_question():
+    return make_question(key_points=[(f"Point {n}", f"keyword{n}") for n in range(5)])
 
-    response = alice_client.post(
-        _attempt_url(session, attempt, "grade"), {"grade": "4"}, follow=True
+
+def _answer_and_grade(client, session, attempt, *, answer, grade, ticked, follow=False):
+    client.post(_attempt_url(session, attempt, "submit"), {"answer": answer})
+    points = list(attempt.question.key_points.order_by("order"))
+    return client.post(
+        _attempt_url(session, attempt, "grade"),
+        {"grade": str(grade), "key_points": [point.pk for point in points[:ticked]]},
+        follow=follow,
+    )
+
+
+def test_a_high_grade_with_few_points_ticked_is_pointed_out_after_grading(alice_client, alice):
+    """The note compares the grade with the learner's ticks, though matching found every point."""
+    session = make_session(user=alice, questions=[_five_point_question(), make_question()])
+    attempt = session.attempts.get(position=1)
+
+    response = _answer_and_grade(
+        alice_client,
+        session,
+        attempt,
+        answer="keyword0. keyword1. keyword2. keyword3. keyword4.",
+        grade=4,
+        ticked=1,
+        follow=True,
     )
 
     assert (
-        "You graded this answer 4, but your text covers 1 of 5 key points"
+        "You graded this 4 but ticked 1 of 5 key points: a 4 means complete, with trade-offs"
         in response.content.decode()
     )
+
+
+def test_an_honest_low_grade_of_a_text_matching_every_point_gets_no_push_upwards(
+    alice_client, alice
+):
+    session = make_session(user=alice, questions=[_five_point_question(), make_question()])
+    attempt = session.attempts.get(position=1)
+
+    response = _answer_and_grade(
+        alice_client,
+        session,
+        attempt,
+        answer="keyword0 keyword1 keyword2 keyword3 keyword4, all of it wrong.",
+        grade=1,
+        ticked=0,
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "You graded this" not in page
+    assert "harder on yourself" not in page
+
+
+def test_grading_form_labels_what_matching_found_and_ticks_nothing_for_the_learner(
+    alice_client, alice, bank
+):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "I report recall."})
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert "Mentions recall (matching found this in your text)" in page
+    assert "Mentions precision (matching" not in page
+    assert not re.search(r'<input[^>]*name="key_points"[^>]*checked', page)
+
+
+@pytest.mark.parametrize(("ticked", "shown"), [(1, "20%"), (5, "100%")])
+def test_summary_shows_the_points_the_learner_ticked_and_matching_as_a_suggestion(
+    alice_client, alice, ticked, shown
+):
+    """Matching finds 3 of 5 points; the learner's own ticks are the figure either way."""
+    session = make_session(user=alice, questions=[_five_point_question()])
+    attempt = session.attempts.get()
+    _answer_and_grade(
+        alice_client,
+        session,
+        attempt,
+        answer="keyword0. keyword1. keyword2.",
+        grade=2,
+        ticked=ticked,
+    )
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+
+    assert re.search(
+        rf"Key points you ticked</dt><dd[^>]*>{shown}</dd>"
+        r'<dd class="small text-body-secondary mb-0">matching suggested 60%</dd>',
+        page,
+    )
+    assert f"you ticked {shown} of key points · matching suggested 60%" in page
+
+
+def test_question_page_shows_my_ticks_with_matching_as_a_suggestion(alice_client, alice, bank):
+    make_history(user=alice, questions=[bank[0]], coverage=1.0, ticked=0.5)
+
+    page = alice_client.get(f"/questions/{bank[0].pk}/").content.decode()
+
+    assert "you ticked 50% of key points · matching suggested 100%" in page
 
 
 def test_practise_one_question_from_its_page(alice_client, alice, bank):

@@ -166,6 +166,32 @@ def test_grade_stores_once_and_schedules_the_question(alice):
     assert card.due == NOW + dt.timedelta(days=1)
 
 
+def test_grading_stores_the_share_of_key_points_the_learner_ticked(alice):
+    question = make_question(key_points=[("A", "alpha"), ("B", "beta"), ("C", "gamma")])
+    attempt = make_session(user=alice, questions=[question]).attempts.get()
+    attempt_submit(attempt, answer="alpha beta gamma", now=NOW)
+    attempt.refresh_from_db()
+    first = question.key_points.get(order=1)
+
+    attempt_grade(attempt, grade=2, ticked_key_points=[first.pk], now=NOW)
+
+    attempt.refresh_from_db()
+    assert attempt.coverage == 1.0  # what matching found stays, as its suggestion
+    assert attempt.ticked_share == pytest.approx(1 / 3)
+
+
+def test_a_question_without_key_points_has_no_ticked_share(alice):
+    question = make_question(key_points=[])
+    attempt = make_session(user=alice, questions=[question]).attempts.get()
+    attempt_submit(attempt, answer="Some answer", now=NOW)
+    attempt.refresh_from_db()
+
+    attempt_grade(attempt, grade=3, ticked_key_points=[], now=NOW)
+
+    attempt.refresh_from_db()
+    assert (attempt.grade, attempt.ticked_share) == (3, None)
+
+
 def test_an_unanswered_attempt_cannot_be_graded(alice):
     attempt = make_session(user=alice).attempts.first()
 
