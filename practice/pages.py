@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from practice.feedback import Feedback, answer_feedback, grade_disagreement
 from practice.forms import AnswerForm, GradeForm
-from practice.models import GRADE_DESCRIPTORS, Attempt, KeyPoint, PracticeSession
+from practice.models import GRADE_DESCRIPTORS, Attempt, CommonMistake, KeyPoint, PracticeSession
 from practice.scheduling import review_due, review_forecast
 from practice.sessions import MISSED_GRADE_MAX, attempt_show, session_deadline
 
@@ -66,16 +66,24 @@ def session_page(
     else:
         feedback = answer_feedback(current.answer, key_points)
         context["feedback"] = feedback
+        # Only once the answer is in: listed earlier, they would give the answer away.
+        context["common_mistakes"] = list(
+            CommonMistake.objects.filter(question_id=current.question_id).order_by("order")
+        )
         context["grade_form"] = grade_form or _grade_form(key_points, feedback)
     return context
 
 
 def session_summary(session: PracticeSession, *, grade_forms: dict | None = None) -> dict:
-    """Per question: time, grade, coverage, feedback; totals; what to review next."""
+    """Per question: time, grade, coverage, feedback and common mistakes; totals; what to
+    review next."""
     attempts = list(
         session.attempts.select_related("question__topic")
         .prefetch_related(
-            Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("order"))
+            Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("order")),
+            Prefetch(
+                "question__common_mistakes", queryset=CommonMistake.objects.order_by("order")
+            ),
         )
         .order_by("position")
     )
