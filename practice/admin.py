@@ -163,8 +163,8 @@ class CommonMistakeForm(forms.ModelForm):
         fields = ("order", "claim", "correction")
         widgets = {
             "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
-            "claim": forms.Textarea(attrs={"rows": 3, "cols": 40}),
-            "correction": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "claim": forms.Textarea(attrs={"rows": 3, "cols": 34}),
+            "correction": forms.Textarea(attrs={"rows": 4, "cols": 50}),
         }
 
 
