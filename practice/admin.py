@@ -16,7 +16,7 @@ from practice.curation import question_duplicate, questions_set_status
 from practice.feedback.terms import terms_changed
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import DatabaseStagingStorage, staged_import_exists
-from practice.models import KeyPoint, Question, QuestionFlag, Term, Topic
+from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag, Term, Topic
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
@@ -151,6 +151,56 @@ class KeyPointInline(admin.TabularInline):
     fields = ("order", "text", "keywords")
 
 
+class NumberedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows left without an order are numbered after the highest order given.
+
+    "Add another" copies a blank row, so a default order would repeat on every new row and
+    trip the one-order-per-question constraint.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["order"].required = False
+        form.fields["order"].initial = None
+        form.fields["order"].widget.attrs["placeholder"] = "next"
+
+    def clean(self):
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not self._should_delete_form(form)
+        ]
+        numbered = [form.cleaned_data.get("order") for form in kept]
+        following = max([order for order in numbered if order] + [0]) + 1
+        for form in kept:
+            if not form.cleaned_data.get("order"):
+                form.cleaned_data["order"] = form.instance.order = following
+                following += 1
+        super().clean()
+
+
+class CommonMistakeForm(forms.ModelForm):
+    class Meta:
+        model = CommonMistake
+        fields = ("order", "claim", "correction")
+        widgets = {
+            "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
+            "claim": forms.Textarea(attrs={"rows": 3, "cols": 34}),
+            "correction": forms.Textarea(attrs={"rows": 4, "cols": 50}),
+        }
+
+
+class CommonMistakeInline(admin.TabularInline):
+    """Wrong claims candidates make, each with its correction; learners see them after
+    answering."""
+
+    model = CommonMistake
+    form = CommonMistakeForm
+    formset = NumberedInlineFormSet
+    extra = 1
+    verbose_name_plural = "Common mistakes (shown to learners after they answer)"
+
+
 @admin.register(Question)
 class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     resource_classes = [QuestionResource]
@@ -180,7 +230,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     autocomplete_fields = ("skills",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("preview", "author", "created", "updated")
-    inlines = [KeyPointInline]
+    inlines = [KeyPointInline, CommonMistakeInline]
     actions = ["publish", "retire", "duplicate"]
     fieldsets = [
         (None, {"fields": ("title", "slug", "topic", "skills", "status")}),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from mlcareer.caching import content_changed
-from practice.models import KeyPoint, Question
+from practice.models import CommonMistake, KeyPoint, Question
 
 COPY_SUFFIX = "-copy"
 
@@ -19,13 +19,15 @@ def questions_set_status(questions: QuerySet[Question], status: str) -> int:
 
 @transaction.atomic
 def question_duplicate(question: Question, *, author: AbstractBaseUser | None) -> Question:
-    """A draft copy of a question with its key points and skills, under a free slug."""
+    """A draft copy of a question with its key points, common mistakes and skills, under a
+    free slug."""
     base = f"{question.slug[: 120 - len(COPY_SUFFIX) - 4]}{COPY_SUFFIX}"
     slug, n = base, 1
     while Question.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     points = list(question.key_points.all())
+    mistakes = list(question.common_mistakes.all())
     skills = list(question.skills.all())
     copy = Question.objects.create(
         title=f"{question.title} (copy)"[:200],
@@ -42,5 +44,9 @@ def question_duplicate(question: Question, *, author: AbstractBaseUser | None) -
     copy.skills.set(skills)
     KeyPoint.objects.bulk_create(
         KeyPoint(question=copy, order=p.order, text=p.text, keywords=p.keywords) for p in points
+    )
+    CommonMistake.objects.bulk_create(
+        CommonMistake(question=copy, order=m.order, claim=m.claim, correction=m.correction)
+        for m in mistakes
     )
     return copy

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -144,6 +145,70 @@ class KeyPoint(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+MISTAKE_SEPARATOR = "=>"
+
+
+def validate_single_line(value: str) -> None:
+    """Import files hold one mistake a line, so a claim or correction may not break the line."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError("Write it on one line, without line breaks.")
+
+
+def validate_no_mistake_separator(value: str) -> None:
+    """The import format splits a line at the first `=>`: the claim may not hold one."""
+    if MISTAKE_SEPARATOR in value:
+        raise ValidationError(
+            f"The claim may not contain “{MISTAKE_SEPARATOR}”, which separates it from its "
+            "correction in import files."
+        )
+
+
+class CommonMistakeManager(models.Manager):
+    def get_by_natural_key(self, question_slug, order):
+        return self.get(question__slug=question_slug, order=order)
+
+
+class CommonMistake(models.Model):
+    """A wrong claim candidates often make in answer to a question, and what is right instead.
+
+    Shown after the answer is in, for the learner to check their own text against: the one
+    thing matching words to key points cannot judge.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="common_mistakes"
+    )
+    order = models.PositiveSmallIntegerField(default=1)
+    claim = models.CharField(
+        max_length=300,
+        validators=[validate_single_line, validate_no_mistake_separator],
+        help_text="The wrong claim, as a candidate would say it.",
+    )
+    correction = models.CharField(
+        max_length=600,
+        validators=[validate_single_line],
+        help_text="What is right, and why.",
+    )
+
+    objects = CommonMistakeManager()
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "order"], name="common_mistake_unique_order"
+            )
+        ]
+
+    def __str__(self):
+        return self.claim
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["practice.question"]
 
 
 class Bookmark(models.Model):

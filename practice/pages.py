@@ -9,7 +9,7 @@ from django.utils import timezone
 from practice.feedback import Feedback, answer_feedback
 from practice.forms import AnswerForm, GradeForm
 from practice.grade_notes import grade_note
-from practice.models import GRADE_DESCRIPTORS, Attempt, KeyPoint, PracticeSession
+from practice.models import GRADE_DESCRIPTORS, Attempt, CommonMistake, KeyPoint, PracticeSession
 from practice.scheduling import review_due, review_forecast
 from practice.sessions import MISSED_GRADE_MAX, attempt_show, session_deadline
 
@@ -73,18 +73,25 @@ def session_page(
     else:
         feedback = answer_feedback(current.answer, key_points)
         context["feedback"] = feedback
+        # Only once the answer is in: listed earlier, they would give the answer away.
+        context["common_mistakes"] = list(
+            CommonMistake.objects.filter(question_id=current.question_id).order_by("order")
+        )
         context["grade_form"] = grade_form or _grade_form(key_points, feedback)
     return context
 
 
 def session_summary(session: PracticeSession, *, grade_forms: dict | None = None) -> dict:
-    """Per question: time, grade, key points ticked, feedback, the grade note; totals (the
-    mean share of key points ticked, and matching's mean finding beside it as a suggestion);
-    what to review next."""
+    """Per question: time, grade, key points ticked, feedback, the grade note and common
+    mistakes; totals (the mean share of key points ticked, and matching's mean finding beside it
+    as a suggestion); what to review next."""
     attempts = list(
         session.attempts.select_related("question__topic")
         .prefetch_related(
-            Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("order"))
+            Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("order")),
+            Prefetch(
+                "question__common_mistakes", queryset=CommonMistake.objects.order_by("order")
+            ),
         )
         .order_by("position")
     )

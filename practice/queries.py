@@ -8,6 +8,7 @@ from mlcareer.caching import content_cached
 from practice.models import (
     Attempt,
     Bookmark,
+    CommonMistake,
     KeyPoint,
     Question,
     QuestionFlag,
@@ -85,7 +86,8 @@ HISTORY_LIMIT = 10
 
 def question_marks(*, user: AbstractBaseUser, question: Question) -> dict:
     """What the user has attached to a question: bookmark, note, open flags, their latest
-    attempts (answered or skipped, newest first, at most HISTORY_LIMIT); and its key points."""
+    attempts (answered or skipped, newest first, at most HISTORY_LIMIT); and its key points and
+    common mistakes."""
     attempts = Attempt.objects.filter(
         user=user, question=question, status__in=Attempt.DONE_STATUSES
     ).order_by("-submitted_at", "-pk")
@@ -94,6 +96,7 @@ def question_marks(*, user: AbstractBaseUser, question: Question) -> dict:
         "attempts": history[:HISTORY_LIMIT],
         "more_attempts": len(history) > HISTORY_LIMIT,
         "key_points": list(KeyPoint.objects.filter(question=question).order_by("order")),
+        "common_mistakes": list(CommonMistake.objects.filter(question=question).order_by("order")),
         "is_bookmarked": Bookmark.objects.filter(user=user, question=question).exists(),
         "note": QuestionNote.objects.filter(user=user, question=question).first(),
         "open_flags": list(

@@ -3,7 +3,8 @@
 One row a question. Columns: slug (identifies the question: an existing slug updates it),
 title, topic (a topic slug), difficulty, kind, status, suggested_minutes, skills (skill
 slugs separated by commas), prompt and model_answer (Markdown), and key_points: one key
-point a line, written `text :: keyword, keyword, …`.
+point a line, written `text :: keyword, keyword, …`; and, optionally, common_mistakes: one
+mistake a line, written `claim => correction`.
 """
 
 from collections import defaultdict
@@ -19,11 +20,16 @@ from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 
 from assessments.models import Skill
-from practice.models import KeyPoint, Question, Topic
+from practice.models import MISTAKE_SEPARATOR, CommonMistake, KeyPoint, Question, Topic
 
 KEY_POINT_SEPARATOR = "::"
 MAX_KEY_POINTS = 6
 KEY_POINT_MAX_CHARS = KeyPoint._meta.get_field("text").max_length
+MISTAKE_MAX_CHARS = {
+    part: CommonMistake._meta.get_field(part).max_length for part in ("claim", "correction")
+}
+# Older exports predate these columns; a file without one leaves what it holds untouched.
+OPTIONAL_COLUMNS = ["common_mistakes"]
 
 
 def key_points_parse(cell: str) -> list[tuple[str, str]]:
@@ -55,6 +61,59 @@ def key_points_parse(cell: str) -> list[tuple[str, str]]:
 
 def key_points_format(points) -> str:
     return "\n".join(f"{point.text} {KEY_POINT_SEPARATOR} {point.keywords}" for point in points)
+
+
+def common_mistakes_parse(cell: str) -> list[tuple[str, str]]:
+    """Read the common_mistakes cell into (claim, correction) pairs, blank lines skipped.
+
+    A line splits at its first `=>`, so a correction may contain one and a claim may not.
+    ValueError says which line is wrong and why.
+    """
+    mistakes = []
+    for number, line in enumerate((cell or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        claim, separator, correction = (part.strip() for part in line.partition(MISTAKE_SEPARATOR))
+        if not separator or not claim or not correction:
+            raise ValueError(
+                f"common mistake {number} must read “claim {MISTAKE_SEPARATOR} "
+                f"correction”; got “{line.strip()[:80]}”."
+            )
+        for part, text in (("claim", claim), ("correction", correction)):
+            if len(text) > MISTAKE_MAX_CHARS[part]:
+                raise ValueError(
+                    f"common mistake {number} has a {part} of {len(text)} characters; "
+                    f"the limit is {MISTAKE_MAX_CHARS[part]}. Shorten it."
+                )
+        mistakes.append((claim, correction))
+    return mistakes
+
+
+def common_mistakes_format(mistakes) -> str:
+    return "\n".join(f"{m.claim} {MISTAKE_SEPARATOR} {m.correction}" for m in mistakes)
+
+
+def common_mistakes_replace(question: Question, mistakes: list[tuple[str, str]]) -> None:
+    """Make the question's mistakes exactly `mistakes`, numbered from 1.
+
+    Rows are matched by order: an unchanged row is left alone, a changed one updated in place,
+    and rows past the end deleted, so an unchanged re-import writes nothing.
+    """
+    existing = {mistake.order: mistake for mistake in question.common_mistakes.all()}
+    changed, created = [], []
+    for order, (claim, correction) in enumerate(mistakes, start=1):
+        mistake = existing.pop(order, None)
+        if mistake is None:
+            created.append(
+                CommonMistake(question=question, order=order, claim=claim, correction=correction)
+            )
+        elif (mistake.claim, mistake.correction) != (claim, correction):
+            mistake.claim, mistake.correction = claim, correction
+            changed.append(mistake)
+    with transaction.atomic():
+        CommonMistake.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
+        CommonMistake.objects.bulk_update(changed, ["claim", "correction"])
+        CommonMistake.objects.bulk_create(created)
 
 
 class TopicWidget(widgets.ForeignKeyWidget):
@@ -157,6 +216,7 @@ class QuestionResource(resources.ModelResource):
         widget=widgets.ManyToManyWidget(Skill, field="slug", separator=","),
     )
     key_points = fields.Field(column_name="key_points", readonly=True)
+    common_mistakes = fields.Field(column_name="common_mistakes", readonly=True)
     suggested_minutes = fields.Field(
         attribute="suggested_minutes", column_name="suggested_minutes", widget=WholeMinutesWidget()
     )
@@ -176,6 +236,7 @@ class QuestionResource(resources.ModelResource):
             "prompt",
             "model_answer",
             "key_points",
+            "common_mistakes",
         ]
         export_order = fields
         clean_model_instances = True
@@ -187,7 +248,8 @@ class QuestionResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         columns = list(self._meta.fields)
         headers = [str(header).strip() for header in (dataset.headers or [])]
-        missing = [column for column in columns if column not in headers]
+        required = [column for column in columns if column not in OPTIONAL_COLUMNS]
+        missing = [column for column in required if column not in headers]
         unknown = [header for header in headers if header not in columns]
         if missing or unknown:
             problems = []
@@ -197,19 +259,24 @@ class QuestionResource(resources.ModelResource):
                 problems.append(f"unknown columns: {', '.join(unknown)}")
             raise ValueError(
                 f"The file's header row does not match ({'; '.join(problems)}). "
-                f"Expected exactly: {', '.join(columns)}."
+                f"Expected: {', '.join(required)}; optional: {', '.join(OPTIONAL_COLUMNS)}."
             )
         if shared := rows_sharing_a_slug(dataset):
             raise ValueError(" ".join(shared))
 
     def get_export_queryset(self, request=None, **kwargs):
-        return Question.objects.select_related("topic").prefetch_related("skills", "key_points")
+        return Question.objects.select_related("topic").prefetch_related(
+            "skills", "key_points", "common_mistakes"
+        )
 
     def get_queryset(self):
         return Question.objects.select_related("topic")
 
     def dehydrate_key_points(self, question: Question) -> str:
         return key_points_format(question.key_points.all())
+
+    def dehydrate_common_mistakes(self, question: Question) -> str:
+        return common_mistakes_format(question.common_mistakes.all())
 
     def dehydrate_skills(self, question: Question) -> str:
         return ",".join(skill.slug for skill in question.skills.all())
@@ -230,6 +297,13 @@ class QuestionResource(resources.ModelResource):
             instance._imported_key_points = key_points_parse(row.get("key_points", ""))
         except ValueError as error:
             errors["key_points"] = [str(error)]
+        # None when the file has no such column: the question's mistakes stay as they are.
+        instance._imported_common_mistakes = None
+        if "common_mistakes" in row:
+            try:
+                instance._imported_common_mistakes = common_mistakes_parse(row["common_mistakes"])
+            except ValueError as error:
+                errors["common_mistakes"] = [str(error)]
         slugs = [s.strip() for s in str(row.get("skills") or "").split(",") if s.strip()]
         known = set(Skill.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         if not slugs:
@@ -251,3 +325,5 @@ class QuestionResource(resources.ModelResource):
                 KeyPoint(question=instance, order=order, text=text, keywords=keywords)
                 for order, (text, keywords) in enumerate(instance._imported_key_points, start=1)
             )
+            if instance._imported_common_mistakes is not None:
+                common_mistakes_replace(instance, instance._imported_common_mistakes)

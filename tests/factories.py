@@ -19,7 +19,7 @@ from assessments.models import (
     TargetLevel,
 )
 from mlcareer.accounts import account_create
-from practice.models import Attempt, KeyPoint, PracticeSession, Question, Topic
+from practice.models import Attempt, CommonMistake, KeyPoint, PracticeSession, Question, Topic
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -98,8 +98,9 @@ def make_topic(**fields):
     )
 
 
-def make_question(*, topic=None, skills=None, key_points=None, **fields):
-    """A published question with two key points and one skill unless told otherwise."""
+def make_question(*, topic=None, skills=None, key_points=None, mistakes=(), **fields):
+    """A published question with two key points, one skill and no common mistakes unless told
+    otherwise; `mistakes` are (claim, correction) pairs."""
     n = next(_sequence)
     defaults = {
         "title": f"Question {n}",
@@ -117,6 +118,10 @@ def make_question(*, topic=None, skills=None, key_points=None, **fields):
     KeyPoint.objects.bulk_create(
         KeyPoint(question=question, order=order, text=text, keywords=keywords)
         for order, (text, keywords) in enumerate(key_points, start=1)
+    )
+    CommonMistake.objects.bulk_create(
+        CommonMistake(question=question, order=order, claim=claim, correction=correction)
+        for order, (claim, correction) in enumerate(mistakes, start=1)
     )
     return question
 

@@ -30,7 +30,7 @@ def fill_ticked_share(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice", "0007_terms"),
+        ("practice", "0008_common_mistakes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

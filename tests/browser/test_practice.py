@@ -112,3 +112,34 @@ def test_practice_pages_fit_a_phone(phone_page, live_server, bank):
     phone_page.goto(live_server.url + "/practice/review/")
     assert_fits_width(phone_page)
     assert_accessible(phone_page)
+
+
+MISTAKES = [
+    ("Precision is the share of real positives the model finds.", "That is recall."),
+    ("F1 suits every imbalanced problem.", "Weigh the costs of each error instead."),
+]
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_grading_step_lists_common_mistakes_to_check(browser, live_server, width):
+    make_user(username="alice")
+    make_question(title="Precision", key_points=[("Defines it", "precision")], mistakes=MISTAKES)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _log_in(page, live_server)
+    page.goto(live_server.url + "/practice/")
+    page.get_by_role("button", name="Start five questions").click()
+    expect(page.get_by_text(MISTAKES[0][0])).to_have_count(0)
+
+    page.get_by_label("Your answer").fill("Precision is the share of real positives found.")
+    page.get_by_role("button", name="Submit answer").click()
+
+    section = page.get_by_role("region", name="Check your answer for these common mistakes")
+    expect(section).to_be_visible()
+    expect(section.get_by_text(MISTAKES[0][0])).to_be_visible()
+    expect(section.get_by_text("That is recall.")).to_be_hidden()
+    section.get_by_text(MISTAKES[0][0]).click()
+    expect(section.get_by_text("That is recall.")).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
+    context.close()

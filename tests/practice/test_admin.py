@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from practice.models import KeyPoint, Question, QuestionFlag
+from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag
 from practice.resources import QuestionResource
 from tests.factories import make_question, make_skill, make_topic, make_user
 
@@ -153,7 +153,7 @@ def test_admin_refuses_a_prompt_beyond_the_markdown_bounds_and_keeps_it(
 
 def test_publish_retire_and_duplicate_actions(editor_client):
     draft = make_question(status="draft")
-    live = make_question(status="published")
+    live = make_question(status="published", mistakes=[("Wrong", "Right"), ("Also", "No")])
 
     def act(action, *questions):
         return editor_client.post(
@@ -173,6 +173,10 @@ def test_publish_retire_and_duplicate_actions(editor_client):
     assert copy.status == "draft"
     assert list(copy.skills.all()) == list(live.skills.all())
     assert [p.text for p in copy.key_points.all()] == [p.text for p in live.key_points.all()]
+    assert [(m.order, m.claim, m.correction) for m in copy.common_mistakes.all()] == [
+        (1, "Wrong", "Right"),
+        (2, "Also", "No"),
+    ]
 
 
 def test_csv_import_creates_questions_with_key_points_and_skills(editor_client, catalogue):
@@ -277,7 +281,13 @@ def test_unreadable_files_get_a_clear_error_and_change_nothing(
 def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
     topic = make_topic(slug="stats")
     for n in range(5):
-        make_question(topic=topic, key_points=[(f"P{n}a", "alpha, beta"), (f"P{n}b", "gamma")])
+        make_question(
+            topic=topic,
+            key_points=[(f"P{n}a", "alpha, beta"), (f"P{n}b", "gamma")],
+            mistakes=[
+                (f"Claim {m} of {n}", f"Correction {m}, with a => inside") for m in range(n)
+            ],
+        )
 
     def snapshot():
         return sorted(
@@ -286,9 +296,10 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
                 q.status, q.suggested_minutes,
                 tuple(sorted(s.slug for s in q.skills.all())),
                 tuple((p.order, p.text, p.keywords) for p in q.key_points.all()),
+                tuple((m.order, m.claim, m.correction) for m in q.common_mistakes.all()),
             )
             for q in Question.objects.select_related("topic").prefetch_related(
-                "skills", "key_points"
+                "skills", "key_points", "common_mistakes"
             )
         )  # fmt: skip
 
@@ -296,7 +307,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
     for export_format in ("csv", "json"):
         exported = getattr(QuestionResource().export(), export_format)
         Question.objects.all().delete()
-        assert KeyPoint.objects.count() == 0
+        assert KeyPoint.objects.count() == CommonMistake.objects.count() == 0
 
         dataset = __import__("tablib").Dataset().load(exported, format=export_format)
         result = QuestionResource().import_data(dataset, dry_run=False, raise_errors=True)
@@ -333,3 +344,201 @@ def test_question_list_in_admin_shows_open_flag_count(editor_client, alice):
     page = editor_client.get("/admin/practice/question/?q=Flagged").content.decode()
 
     assert '<td class="field-open_flags">1</td>' in page
+
+
+MISTAKE_COLUMNS = [*COLUMNS, "common_mistakes"]
+
+
+def _mistakes(question):
+    return [(m.order, m.claim, m.correction) for m in question.common_mistakes.all()]
+
+
+def _change_form(question, mistakes):
+    """The question's change form as the admin sends it, with `mistakes` as the inline rows:
+    (id or "", order or "", claim, correction)."""
+    data = {
+        "title": question.title,
+        "slug": question.slug,
+        "topic": question.topic_id,
+        "skills": [skill.pk for skill in question.skills.all()],
+        "status": question.status,
+        "prompt": question.prompt,
+        "difficulty": question.difficulty,
+        "kind": question.kind,
+        "suggested_minutes": question.suggested_minutes,
+        "model_answer": question.model_answer,
+    }
+    points = list(question.key_points.all())
+    data |= {
+        "key_points-TOTAL_FORMS": len(points),
+        "key_points-INITIAL_FORMS": len(points),
+    }
+    for n, point in enumerate(points):
+        data |= {
+            f"key_points-{n}-id": point.pk,
+            f"key_points-{n}-question": question.pk,
+            f"key_points-{n}-order": point.order,
+            f"key_points-{n}-text": point.text,
+            f"key_points-{n}-keywords": point.keywords,
+        }
+    data |= {
+        "common_mistakes-TOTAL_FORMS": len(mistakes),
+        "common_mistakes-INITIAL_FORMS": sum(1 for row in mistakes if row[0]),
+    }
+    for n, (pk, order, claim, correction) in enumerate(mistakes):
+        data |= {
+            f"common_mistakes-{n}-id": pk,
+            f"common_mistakes-{n}-question": question.pk,
+            f"common_mistakes-{n}-order": order,
+            f"common_mistakes-{n}-claim": claim,
+            f"common_mistakes-{n}-correction": correction,
+        }
+    return data
+
+
+def test_question_change_page_edits_common_mistakes_inline(editor_client):
+    question = make_question(mistakes=[("Dropout is used at inference", "Only in training.")])
+    url = f"/admin/practice/question/{question.pk}/change/"
+
+    page = editor_client.get(url).content.decode()
+    assert "Common mistakes" in page
+    assert "Dropout is used at inference" in page
+    assert '<textarea name="common_mistakes-0-claim"' in page
+
+    existing = question.common_mistakes.get()
+    response = editor_client.post(
+        url,
+        _change_form(
+            question,
+            [
+                (existing.pk, 1, "Dropout stays on at inference", "It is switched off."),
+                ("", "", "Scale trees", "Splits ignore monotone rescaling."),
+                ("", "", "Impute with the test mean", "Fit the imputer on training data."),
+            ],
+        ),
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    assert _mistakes(question) == [
+        (1, "Dropout stays on at inference", "It is switched off."),
+        (2, "Scale trees", "Splits ignore monotone rescaling."),
+        (3, "Impute with the test mean", "Fit the imputer on training data."),
+    ]
+    assert question.common_mistakes.get(order=1).pk == existing.pk
+
+
+def test_inline_refuses_a_mistake_on_two_lines_and_keeps_the_text(editor_client):
+    question = make_question()
+    url = f"/admin/practice/question/{question.pk}/change/"
+
+    response = editor_client.post(
+        url, _change_form(question, [("", "", "First line\nsecond line", "Fix")])
+    )
+
+    assert response.status_code == 200
+    assert "Write it on one line, without line breaks." in response.content.decode()
+    assert "First line\nsecond line" in response.content.decode()
+    assert not question.common_mistakes.exists()
+
+
+def test_editors_may_edit_common_mistakes(db):
+    editors = Group.objects.get(name="Editors")
+
+    assert {
+        p.codename for p in editors.permissions.filter(codename__endswith="commonmistake")
+    } == {
+        "add_commonmistake",
+        "change_commonmistake",
+        "delete_commonmistake",
+        "view_commonmistake",
+    }
+
+
+def test_import_reads_common_mistakes_one_a_line(editor_client, catalogue):
+    row = _row(
+        1,
+        common_mistakes="Accuracy suits imbalanced data => It hides the rare class.\n\n"
+        "  PR-AUC equals ROC-AUC  =>  They weigh errors differently; a => b stays.  ",
+    )
+
+    _import(editor_client, _csv([row, _row(2, common_mistakes="")], columns=MISTAKE_COLUMNS))
+
+    assert _mistakes(Question.objects.get(slug="imported-1")) == [
+        (1, "Accuracy suits imbalanced data", "It hides the rare class."),
+        (2, "PR-AUC equals ROC-AUC", "They weigh errors differently; a => b stays."),
+    ]
+    assert _mistakes(Question.objects.get(slug="imported-2")) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("No separator here", "common mistake 1 must read “claim =&gt; correction”"),
+        ("Fine => fine\n => no claim", "common mistake 2 must read “claim =&gt; correction”"),
+        ("No correction =>", "common mistake 1 must read “claim =&gt; correction”"),
+        (
+            "x" * 301 + " => fine",
+            "common mistake 1 has a claim of 301 characters; the limit is 300",
+        ),
+        (
+            "fine => " + "y" * 601,
+            "common mistake 1 has a correction of 601 characters; the limit is 600",
+        ),
+    ],
+)
+def test_a_bad_common_mistake_line_is_reported_and_nothing_is_imported(
+    editor_client, catalogue, cell, message
+):
+    rows = [_row(1), _row(2, common_mistakes=cell)]
+
+    response = _upload(editor_client, _csv(rows, columns=MISTAKE_COLUMNS))
+
+    assert "confirm_form" not in response.context
+    assert message in response.content.decode()
+    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    assert not Question.objects.filter(slug__startswith="imported-").exists()
+
+
+def test_a_file_without_the_common_mistakes_column_imports_and_keeps_mistakes(
+    editor_client, catalogue
+):
+    """Files exported before common mistakes existed still import, and leave them alone."""
+    _import(
+        editor_client,
+        _csv([_row(1, common_mistakes="Old claim => Old fix")], columns=MISTAKE_COLUMNS),
+    )
+
+    _import(editor_client, _csv([_row(1, title="Renamed"), _row(2)], columns=COLUMNS))
+
+    assert Question.objects.get(slug="imported-1").title == "Renamed"
+    assert _mistakes(Question.objects.get(slug="imported-1")) == [(1, "Old claim", "Old fix")]
+    assert _mistakes(Question.objects.get(slug="imported-2")) == []
+
+
+def test_reimport_updates_common_mistakes_in_place_by_order(editor_client, catalogue):
+    _import(
+        editor_client,
+        _csv([_row(1, common_mistakes="A => a\nB => b\nC => c")], columns=MISTAKE_COLUMNS),
+    )
+    question = Question.objects.get(slug="imported-1")
+    before = {m.order: m.pk for m in question.common_mistakes.all()}
+
+    _import(
+        editor_client,
+        _csv([_row(1, common_mistakes="A => a\nB => better b")], columns=MISTAKE_COLUMNS),
+    )
+
+    assert _mistakes(question) == [(1, "A", "a"), (2, "B", "better b")]
+    assert {m.order: m.pk for m in question.common_mistakes.all()} == {
+        1: before[1],
+        2: before[2],
+    }
+
+
+def test_export_writes_common_mistakes_after_key_points(catalogue):
+    make_question(slug="exported", mistakes=[("One", "1"), ("Two", "2")])
+
+    dataset = QuestionResource().export()
+
+    assert dataset.headers == MISTAKE_COLUMNS
+    assert dataset.dict[0]["common_mistakes"] == "One => 1\nTwo => 2"

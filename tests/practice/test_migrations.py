@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("practice", "0005_staged_imports")]
+BEFORE = [("practice", "0008_common_mistakes")]
 AFTER = [("practice", "0009_attempt_ticked_share")]
 
 

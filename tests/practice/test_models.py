@@ -5,7 +5,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from assessments.models import RoleProfile, RubricLevel, TargetLevel
-from practice.models import Attempt, KeyPoint, Question, QuestionFlag
+from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionFlag
 from tests.factories import make_question, make_session, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,49 @@ def test_topic_with_questions_cannot_be_deleted():
 
     with pytest.raises(ProtectedError):
         topic.delete()
+
+
+def test_common_mistake_order_is_unique_within_a_question():
+    question = make_question(mistakes=[("Wrong", "Right")])
+
+    _violates(
+        lambda: CommonMistake.objects.create(question=question, order=1, claim="x", correction="y")
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "correction", "fields"),
+    [
+        ("", "", {"claim", "correction"}),
+        ("x" * 301, "fine", {"claim"}),
+        ("fine", "y" * 601, {"correction"}),
+        ("Two\nlines", "fine", {"claim"}),
+        ("fine", "Two\r\nlines", {"correction"}),
+        ("Scaling => always helps", "fine", {"claim"}),
+    ],
+)
+def test_common_mistake_needs_a_one_line_claim_and_correction_within_limits(
+    claim, correction, fields
+):
+    mistake = CommonMistake(question=make_question(), claim=claim, correction=correction)
+
+    with pytest.raises(ValidationError) as error:
+        mistake.full_clean()
+
+    assert set(error.value.message_dict) == fields
+
+
+def test_a_correction_may_mention_the_separator_and_the_limits_are_inclusive():
+    mistake = CommonMistake(
+        question=make_question(), claim="x" * 300, correction="a => b " + "y" * 593
+    )
+
+    mistake.full_clean()
+
+
+def test_common_mistakes_have_a_natural_key_of_question_slug_and_order():
+    question = make_question(slug="overfit", mistakes=[("A", "a"), ("B", "b")])
+    second = question.common_mistakes.get(order=2)
+
+    assert second.natural_key() == ("overfit", 2)
+    assert CommonMistake.objects.get_by_natural_key("overfit", 2) == second

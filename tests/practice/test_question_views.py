@@ -291,14 +291,27 @@ def test_marks_need_a_csrf_token(alice):
 def test_detail_query_count_does_not_grow_with_key_points_or_flags(
     alice_client, alice, django_assert_max_num_queries
 ):
-    """Guards against per-row queries for key points, skills and flags."""
+    """Guards against per-row queries for key points, common mistakes, skills and flags."""
     question = make_question(
         skills=[make_skill() for _ in range(3)],
         key_points=[(f"Point {n}", f"kw{n}") for n in range(6)],
+        mistakes=[(f"Claim {n}", f"Correction {n}") for n in range(4)],
     )
     for reason in ("unclear", "wrong", "duplicate"):
         QuestionFlag.objects.create(user=alice, question=question, reason=reason)
     alice_client.get(f"/questions/{question.pk}/")  # stores the time zone in the session
-    # session, user, question, skills, key points, bookmark, note, flags, attempts
-    with django_assert_max_num_queries(9):
+    # session, user, question, skills, key points, common mistakes, bookmark, note, flags,
+    # attempts
+    with django_assert_max_num_queries(10):
         alice_client.get(f"/questions/{question.pk}/")
+
+
+def test_question_page_lists_common_mistakes_inside_the_hidden_model_answer(alice_client):
+    question = make_question(mistakes=[("Scale the trees", "Tree splits ignore scaling.")])
+
+    page = alice_client.get(f"/questions/{question.pk}/").content.decode()
+
+    hidden = page[page.index('<details class="card mb-4 model-answer">') :]
+    hidden = hidden[: hidden.index("</details>")]
+    assert "Scale the trees" in hidden and "Tree splits ignore scaling." in hidden
+    assert page.count("Scale the trees") == 1

@@ -483,24 +483,35 @@ def test_not_yet_practised_filter(alice_client, alice, bank):
 
 @pytest.mark.parametrize("history", [1, 40])
 def test_page_queries_do_not_grow_with_history(client, history, django_assert_max_num_queries):
-    """Guards the session, summary, review and question pages against per-attempt queries.
+    """Guards the session (answering and grading), summary, review and question pages against
+    per-attempt and per-mistake queries.
 
     40 rounds over 250 questions = 10,000 attempts for the heavy case.
     """
     user = make_user()
     client.force_login(user)
     skill = make_skill()
-    questions = [make_question(skills=[skill]) for _ in range(250 if history > 1 else 5)]
+    questions = [
+        make_question(skills=[skill], mistakes=[("Claim", "Correction")] * 3)
+        for _ in range(250 if history > 1 else 5)
+    ]
     make_history(user=user, questions=questions, attempts_per_question=history)
     ReviewCard.objects.bulk_create(
         ReviewCard(user=user, question=q, state=2, due=timezone.now()) for q in questions
     )
     session = make_session(user=user, questions=questions[:5])
     finished = PracticeSession.objects.filter(user=user, finished_at__isnull=False).first()
+    grading = make_session(user=user, questions=questions[:2])
+    answered = grading.attempts.get(position=1)
     client.get("/practice/")  # the first request after login stores the time zone
+    client.post(_attempt_url(grading, answered, "submit"), {"answer": "An answer."})
 
     with django_assert_max_num_queries(12):
         client.get(f"/practice/sessions/{session.pk}/")
+    with django_assert_max_num_queries(12):
+        assert (
+            "common mistakes" in client.get(f"/practice/sessions/{grading.pk}/").content.decode()
+        )
     with django_assert_max_num_queries(12):
         client.get(f"/practice/sessions/{finished.pk}/summary/")
     with django_assert_max_num_queries(12):
@@ -665,3 +676,73 @@ def test_practise_a_draft_question_is_404(alice_client):
     draft = make_question(status=Question.Status.DRAFT)
 
     assert alice_client.post(f"/questions/{draft.pk}/practise/").status_code == 404
+
+
+MISTAKES = [
+    ("Accuracy is fine on imbalanced data", "It rewards always predicting the majority class."),
+    ("ROC-AUC and PR-AUC say the same", "PR-AUC reacts to precision on the rare class."),
+]
+
+
+def test_common_mistakes_are_listed_after_the_answer_and_not_before(alice_client, alice):
+    question = make_question(mistakes=MISTAKES)
+    session = make_session(user=alice, questions=[question])
+    attempt = session.attempts.get()
+    url = f"/practice/sessions/{session.pk}/"
+
+    before = alice_client.get(url).content.decode()
+    assert "Check your answer for these common mistakes" not in before
+    assert MISTAKES[0][0] not in before
+
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "Use accuracy."})
+    after = alice_client.get(url).content.decode()
+
+    assert "Check your answer for these common mistakes" in after
+    for claim, correction in MISTAKES:
+        assert claim in after and correction in after
+    assert after.index(MISTAKES[0][0]) < after.index(MISTAKES[1][0])
+
+
+def test_looking_at_the_answer_first_does_not_list_the_mistakes_before_answering(
+    alice_client, alice
+):
+    session = make_session(user=alice, questions=[make_question(mistakes=MISTAKES)])
+    attempt = session.attempts.get()
+
+    alice_client.post(_attempt_url(session, attempt, "reveal"), {"answer": "draft"})
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert "you looked at it" in page
+    assert MISTAKES[0][0] not in page
+
+
+def test_a_question_without_common_mistakes_shows_no_empty_section(alice_client, alice):
+    session = make_session(user=alice, questions=[make_question()])
+    attempt = session.attempts.get()
+
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "An answer."})
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert "How good was your answer?" in page
+    assert "common mistakes" not in page
+
+
+def test_mock_interview_lists_common_mistakes_only_in_the_summary(alice_client, alice):
+    first, second = make_question(mistakes=MISTAKES), make_question(mistakes=MISTAKES[:1])
+    session = make_session(
+        user=alice, questions=[first, second], mode="mock", time_limit_seconds=600
+    )
+    one, two = session.attempts.order_by("position")
+
+    alice_client.post(_attempt_url(session, one, "submit"), {"answer": "accuracy"})
+    assert (
+        MISTAKES[0][0]
+        not in alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    )
+
+    alice_client.post(_attempt_url(session, two, "skip"), {"answer": ""})
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+
+    assert summary.count("Check your answer for these common mistakes") == 2
+    assert summary.count(MISTAKES[0][0]) == 2
+    assert summary.count(MISTAKES[1][1]) == 1

@@ -1,12 +1,13 @@
 """The shipped question bank and skills catalogue meet the bar a candidate can rely on."""
 
 import re
+from collections import Counter
 
 import pytest
 
 from assessments.models import LEVEL_MAX, LEVEL_MIN, RoleProfile, Skill
 from mlcareer.content import content_load
-from practice.models import Question, Topic
+from practice.models import CommonMistake, Question, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,39 @@ def test_every_skill_is_exercised_by_some_question(bank):
     unexercised = Skill.objects.filter(questions__isnull=True).values_list("slug", flat=True)
 
     assert list(unexercised) == []
+
+
+def test_shipped_common_mistakes_are_valid_and_cover_the_seed_questions_and_more(db):
+    content_load()
+    mistakes = list(CommonMistake.objects.select_related("question"))
+    for mistake in mistakes:
+        mistake.full_clean()
+    per_question = Counter(mistake.question.slug for mistake in mistakes)
+
+    assert {slug: per_question[slug] >= 2 for slug in ROLE_INTERVIEW_QUESTIONS} == dict.fromkeys(
+        ROLE_INTERVIEW_QUESTIONS, True
+    )
+    assert sum(count >= 2 for count in per_question.values()) >= 37
+    assert {m.question.kind for m in mistakes} == set(Question.Kind.values)
+    assert all(m.question.status == Question.Status.PUBLISHED for m in mistakes)
+
+
+def test_shipped_mistakes_state_a_claim_and_a_different_correction(db):
+    content_load()
+    mistakes = list(CommonMistake.objects.all())
+
+    assert [
+        m.claim for m in mistakes if m.claim.strip().lower() == m.correction.strip().lower()
+    ] == []
+    claims = [m.claim.lower() for m in mistakes]
+    assert len(claims) == len(set(claims))
+
+
+def test_loading_the_content_twice_adds_no_common_mistake(db):
+    content_load()
+    count = CommonMistake.objects.count()
+
+    report = content_load()
+
+    assert CommonMistake.objects.count() == count
+    assert report.created == 0
