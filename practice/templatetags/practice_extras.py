@@ -1,5 +1,9 @@
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from practice.feedback.evidence import evidence_spans
 from practice.rendering import render_markdown
 
 register = template.Library()
@@ -35,3 +39,27 @@ def percent(fraction) -> str:
     if fraction is None or fraction == "":
         return "–"
     return f"{round(float(fraction) * 100)}%"
+
+
+@register.simple_tag
+def answer_with_evidence(answer: str, feedback, attempt_pk) -> SafeString:
+    """The learner's answer as escaped text with line breaks, each sentence that makes a key
+    point marked and numbered like the point in the feedback panel."""
+    evidence = [point.evidence for point in feedback.points] if feedback else []
+    parts, position = [], 0
+    for span in evidence_spans(answer, evidence):
+        parts.append(linebreaksbr(answer[position : span.start], autoescape=True))
+        numbers = ", ".join(str(number) for number in span.numbers)
+        parts.append(
+            format_html(
+                '<mark class="evidence" id="evidence-{}-{}">{}'
+                '<sup class="evidence-number">{}</sup></mark>',
+                attempt_pk,
+                span.numbers[0],
+                linebreaksbr(answer[span.start : span.end], autoescape=True),
+                numbers,
+            )
+        )
+        position = span.end
+    parts.append(linebreaksbr(answer[position:], autoescape=True))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above

@@ -51,7 +51,11 @@ def test_a_full_practice_session(page, live_server, bank):
     )
     page.get_by_label("Your answer").press("Control+Enter")
 
-    expect(page.get_by_text("Your text covers 1 of 2 key points (50%)")).to_be_visible()
+    expect(page.get_by_text("Found 1 of 2 key points mentioned.")).to_be_visible()
+    # The sentence that mentions the point is marked in the learner's own answer.
+    expect(page.locator("mark.evidence")).to_have_text(
+        "Precision counts how many flagged items are right.1"
+    )
     # Matching's finding is a labelled suggestion; the learner ticks what they judge made.
     suggested = page.get_by_label("Defines precision (matching found this in your text)")
     expect(suggested).not_to_be_checked()

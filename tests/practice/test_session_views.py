@@ -110,7 +110,7 @@ def test_full_practice_flow_answer_grade_next_summary(alice_client, alice, bank)
 
     alice_client.post(_attempt_url(session, first, "submit"), {"answer": "I would report recall."})
     grading = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
-    assert "Your text covers <strong>1 of 2</strong> key points (50%)" in grading
+    assert "Found <strong>1 of 2</strong> key points mentioned." in grading
     assert "How good was your answer?" in grading
 
     response = alice_client.post(
