@@ -38,6 +38,15 @@ def make_user(*, username=None, email=None, password=DEFAULT_PASSWORD, **fields)
     return user
 
 
+def make_editor(*, username=None):
+    """A staff member in the Editors group, who curates content but is no superuser."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
 def make_guide_section(**fields):
     n = next(_sequence)
     defaults = {"slug": f"section-{n}", "title": f"Section {n}", "order": n}

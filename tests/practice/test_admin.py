@@ -6,11 +6,10 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag
 from practice.resources import QuestionResource
-from tests.factories import make_question, make_skill, make_topic, make_user
+from tests.factories import make_question, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -18,23 +17,6 @@ COLUMNS = [
     "slug", "title", "topic", "difficulty", "kind", "status", "suggested_minutes",
     "skills", "prompt", "model_answer", "key_points",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def editor_client(db):
-    """A staff member in the Editors group, not a superuser."""
-    user = make_user(username="curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def catalogue(db):
-    make_topic(slug="evaluation", name="Evaluation")
-    make_skill(slug="model-evaluation")
-    make_skill(slug="python")
 
 
 def _row(n, **overrides):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from practice.models import Question, QuestionFlag
-from tests.factories import make_question, make_skill, make_topic, make_user
+from tests.factories import make_question, make_user
 from tests.practice.test_admin import _csv, _row, _upload
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,6 @@ def _staff_client(*codenames: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def catalogue(db):
-    make_topic(slug="evaluation", name="Evaluation")
-    make_skill(slug="model-evaluation")
-    make_skill(slug="python")
 
 
 @pytest.fixture

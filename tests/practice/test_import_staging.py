@@ -5,31 +5,14 @@ import os
 import tempfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from practice.models import Question, StagedImport
-from tests.factories import make_skill, make_topic, make_user
+from tests.practice.conftest import editor_client_for
 from tests.practice.test_admin import _csv, _row, _upload
 
 pytestmark = pytest.mark.django_db
-
-
-def _editor(username: str) -> Client:
-    user = make_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def catalogue(db):
-    make_topic(slug="evaluation", name="Evaluation")
-    make_skill(slug="model-evaluation")
-    make_skill(slug="python")
 
 
 def _confirm(client, **fields):
@@ -43,7 +26,7 @@ def _confirm(client, **fields):
 
 
 def test_a_file_in_the_temp_directory_cannot_be_named_for_import(catalogue):
-    editor = _editor("curator")
+    editor = editor_client_for("curator")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as planted:
         planted.write(_csv([_row(1, title="Planted", status="published")]).decode())
 
@@ -60,7 +43,7 @@ def test_a_file_in_the_temp_directory_cannot_be_named_for_import(catalogue):
     "name", ["", "no-such-file", "/etc/passwd", "../../etc", ".", "/", "\x00", "x" * 5000]
 )
 def test_an_unknown_staged_name_gets_a_message_not_a_500(catalogue, name):
-    response = _confirm(_editor("curator"), import_file_name=name)
+    response = _confirm(editor_client_for("curator"), import_file_name=name)
 
     assert response.status_code == 200
     assert "This upload is unknown or has expired" in response.content.decode()
@@ -68,7 +51,7 @@ def test_an_unknown_staged_name_gets_a_message_not_a_500(catalogue, name):
 
 
 def test_another_editors_staged_upload_cannot_be_confirmed(catalogue):
-    first, second = _editor("first"), _editor("second")
+    first, second = editor_client_for("first"), editor_client_for("second")
     preview = _upload(first, _csv([_row(1)]))
     staged = preview.context["confirm_form"].initial
 
@@ -83,7 +66,7 @@ def test_another_editors_staged_upload_cannot_be_confirmed(catalogue):
 
 
 def test_a_confirmed_upload_cannot_be_imported_twice(catalogue):
-    editor = _editor("curator")
+    editor = editor_client_for("curator")
     staged = _upload(editor, _csv([_row(1)])).context["confirm_form"].initial
     editor.post("/admin/practice/question/process_import/", staged, follow=True)
     Question.objects.all().delete()
@@ -95,7 +78,7 @@ def test_a_confirmed_upload_cannot_be_imported_twice(catalogue):
 
 
 def test_staged_uploads_expire_after_a_day(catalogue):
-    editor = _editor("curator")
+    editor = editor_client_for("curator")
     staged = _upload(editor, _csv([_row(1)])).context["confirm_form"].initial
     StagedImport.objects.update(created=timezone.now() - dt.timedelta(hours=25))
 
@@ -106,7 +89,7 @@ def test_staged_uploads_expire_after_a_day(catalogue):
 
 
 def test_cleanup_removes_staged_uploads_left_unconfirmed_for_a_day(catalogue):
-    editor = _editor("curator")
+    editor = editor_client_for("curator")
     _upload(editor, _csv([_row(1)]))
     _upload(editor, _csv([_row(2)]))
     StagedImport.objects.filter(pk=StagedImport.objects.order_by("pk").first().pk).update(
@@ -122,7 +105,7 @@ def test_cleanup_removes_staged_uploads_left_unconfirmed_for_a_day(catalogue):
     "change", [{"format": "7"}, {"format": "-9"}, {"format": "abc"}, {"resource": "3"}]
 )
 def test_a_confirmation_naming_an_unknown_format_gets_a_message_not_a_500(catalogue, change):
-    editor = _editor("curator")
+    editor = editor_client_for("curator")
     staged = _upload(editor, _csv([_row(1)])).context["confirm_form"].initial
 
     response = editor.post(

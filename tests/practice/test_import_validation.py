@@ -4,30 +4,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from practice.models import KeyPoint, Question
-from tests.factories import make_question, make_skill, make_topic, make_user
+from tests.factories import make_question
 from tests.practice.test_admin import _csv, _import, _row, _upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(db):
-    user = make_user(username="curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def catalogue(db):
-    make_topic(slug="evaluation", name="Evaluation")
-    make_skill(slug="model-evaluation")
-    make_skill(slug="python")
 
 
 def _refused(response) -> str:
