@@ -18,7 +18,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from practice.models import Question, QuestionFlag
+from practice.models import Question, QuestionFlag, Term
+from practice.resources import QuestionResource
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_catalogue,
@@ -141,6 +142,10 @@ def content(db):
         topic=make_topic(name="Evaluation", slug="evaluation"),
         skills=skills[:1],
         key_points=[("Defines recall", "recall, sensitivity"), ("Gives an example", "cancer")],
+        mistakes=[("Recall is the share of flagged items that are right.", "That is precision.")],
+    )
+    Term.objects.create(
+        slug="recall", phrase="recall", equivalents="sensitivity, true positive rate"
     )
     QuestionFlag.objects.create(
         user=alice, question=question, reason=QuestionFlag.Reason.UNCLEAR, comment="Which one?"
@@ -259,7 +264,7 @@ def test_export_select_all_toggles_every_field(page, live_server, content, probl
     _open(page, live_server.url + reverse("admin:practice_question_export"))
     boxes = _field_boxes(page)
     expect(boxes.first).to_be_visible()
-    assert boxes.count() == 11
+    assert boxes.count() == len(QuestionResource().get_export_headers())
     page.screenshot(path="/tmp/admin_export.png", full_page=True)
 
     page.get_by_label("Select all").uncheck()
