@@ -141,7 +141,8 @@ def demo_create(
                     session=session, user=user, question=question, position=position,
                     status=Attempt.Status.ANSWERED, answer=text, draft=text, shown_at=shown,
                     submitted_at=clock, seconds_taken=seconds, revealed_early=revealed,
-                    coverage=answer_feedback(text, points).coverage, grade=grade, graded_at=clock,
+                    coverage=answer_feedback(text, points, question=question).coverage,
+                    grade=grade, graded_at=clock,
                     ticked_key_points=[point.pk for point in points[:covered]],
                     ticked_share=covered / len(points) if points else None,
                 )

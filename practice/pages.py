@@ -71,7 +71,7 @@ def session_page(
         attempt_show(current, now=now)
         context["answer_form"] = answer_form or AnswerForm(initial={"answer": current.draft})
     else:
-        feedback = answer_feedback(current.answer, key_points)
+        feedback = answer_feedback(current.answer, key_points, question=current.question)
         context["feedback"] = feedback
         # Only once the answer is in: listed earlier, they would give the answer away.
         context["common_mistakes"] = list(
@@ -100,7 +100,7 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
     for attempt in attempts:
         key_points = list(attempt.question.key_points.all())
         feedback = (
-            answer_feedback(attempt.answer, key_points)
+            answer_feedback(attempt.answer, key_points, question=attempt.question)
             if attempt.status == Attempt.Status.ANSWERED
             else None
         )

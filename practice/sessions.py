@@ -216,7 +216,7 @@ def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
     The update is conditional on the attempt still pending, so a double submit stores once.
     """
     points = list(KeyPoint.objects.filter(question_id=attempt.question_id).order_by("order"))
-    coverage = answer_feedback(answer, points).coverage
+    coverage = answer_feedback(answer, points, question=attempt.question).coverage
     done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
         status=Attempt.Status.ANSWERED,
         answer=answer,

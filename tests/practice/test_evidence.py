@@ -39,7 +39,7 @@ def test_evidence_the_answer_does_not_hold_word_for_word_is_not_marked():
 
 def _grading_step(client, user):
     question = make_question(
-        prompt="How do you handle missing values?",
+        prompt="How do you deal with gaps in a table?",
         key_points=[
             ("Fills the gaps with an estimate", "impute, imputation"),
             ("Looks at why the values are missing", "why values are missing"),
@@ -77,3 +77,24 @@ def test_the_panel_says_what_it_checks_and_shows_no_percentage(alice_client, ali
     assert "Found <strong>2 of 3</strong> key points mentioned." in panel
     assert "not found</span> Adds an indicator column" in panel
     assert "%" not in panel
+
+
+def test_the_prompt_pasted_back_is_credited_nowhere_on_the_grading_step(alice_client, alice):
+    """The grading step and the stored figure read the question, as the summary does: words
+    the learner was shown give no credit on their own."""
+    question = make_question(
+        prompt="Explain how gradient boosting differs from bagging.",
+        key_points=[("Boosting fits trees in sequence", "gradient boosting, boosting")],
+    )
+    session = make_session(user=alice, questions=[question, make_question()])
+    attempt = session.attempts.get(position=1)
+    alice_client.post(
+        f"/practice/sessions/{session.pk}/attempts/{attempt.pk}/submit/",
+        {"answer": question.prompt},
+    )
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert "Found <strong>0 of 1</strong> key points mentioned." in page
+    attempt.refresh_from_db()
+    assert attempt.coverage == 0.0
