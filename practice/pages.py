@@ -17,15 +17,16 @@ RECENT_SESSIONS = 5
 REVIEW_LIST_LIMIT = 30
 
 
-def _grade_form(key_points: list[KeyPoint], feedback: Feedback) -> GradeForm:
+def _grade_form(key_points: list[KeyPoint], feedback: Feedback, data=None) -> GradeForm:
     """The grading form, the points matching found labelled as its suggestion; none is
-    ticked in advance, so what gets stored is the learner's own judgement."""
+    ticked in advance, so what gets stored is the learner's own judgement. With `data` (a
+    refused grade sent back), the form shows what was sent and why it was refused."""
     found = frozenset(
         point.pk
         for point, result in zip(key_points, feedback.points, strict=True)
         if result.covered
     )
-    return GradeForm(key_points=key_points, suggested=found)
+    return GradeForm(data, key_points=key_points, suggested=found)
 
 
 def _mean_percent(shares: list[float | None]) -> int | None:
@@ -38,7 +39,7 @@ def session_page(
     *,
     now: dt.datetime,
     answer_form: AnswerForm | None = None,
-    grade_form: GradeForm | None = None,
+    grade_data=None,
 ) -> dict | None:
     """The step the session is at: answer the next question, or (in practice mode) grade the
     last answer. None when nothing is left, i.e. time for the summary."""
@@ -77,11 +78,11 @@ def session_page(
         context["common_mistakes"] = list(
             CommonMistake.objects.filter(question_id=current.question_id).order_by("order")
         )
-        context["grade_form"] = grade_form or _grade_form(key_points, feedback)
+        context["grade_form"] = _grade_form(key_points, feedback, grade_data)
     return context
 
 
-def session_summary(session: PracticeSession, *, grade_forms: dict | None = None) -> dict:
+def session_summary(session: PracticeSession, *, grade_data: dict | None = None) -> dict:
     """Per question: time, grade, key points ticked, feedback, the grade note and common
     mistakes; totals (the mean share of key points ticked, and matching's mean finding beside it
     as a suggestion); what to review next."""
@@ -95,7 +96,7 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
         )
         .order_by("position")
     )
-    grade_forms = grade_forms or {}
+    grade_data = grade_data or {}
     rows = []
     for attempt in attempts:
         key_points = list(attempt.question.key_points.all())
@@ -119,7 +120,7 @@ def session_summary(session: PracticeSession, *, grade_forms: dict | None = None
                     else ""
                 ),
                 "grade_form": (
-                    grade_forms.get(attempt.pk) or _grade_form(key_points, feedback)
+                    _grade_form(key_points, feedback, grade_data.get(attempt.pk))
                     if needs_grade
                     else None
                 ),

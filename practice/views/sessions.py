@@ -143,9 +143,9 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
     form = GradeForm(request.POST, key_points=key_points)
     if not form.is_valid():
         if back_to_summary:
-            page = session_summary(attempt.session, grade_forms={attempt.pk: form})
+            page = session_summary(attempt.session, grade_data={attempt.pk: request.POST})
             return render(request, "practice/session_summary.html", page)
-        return _render_step(request, attempt.session, grade_form=form)
+        return _render_step(request, attempt.session, grade_data=request.POST)
     graded = attempt_grade(
         attempt,
         grade=form.cleaned_data["grade"],

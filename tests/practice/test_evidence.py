@@ -98,3 +98,19 @@ def test_the_prompt_pasted_back_is_credited_nowhere_on_the_grading_step(alice_cl
     assert "Found <strong>0 of 1</strong> key points mentioned." in page
     attempt.refresh_from_db()
     assert attempt.coverage == 0.0
+
+
+def test_a_grade_refused_for_no_choice_keeps_the_suggestions_and_the_ticks(alice_client, alice):
+    page, attempt = _grading_step(alice_client, alice)
+    found = attempt.question.key_points.get(order=2)
+    assert f"{found.text} (matching found this in your text)" in page
+
+    response = alice_client.post(
+        f"/practice/sessions/{attempt.session_id}/attempts/{attempt.pk}/grade/",
+        {"key_points": [found.pk]},
+    )
+
+    again = response.content.decode()
+    assert "Choose a grade from 0 to 4." in again
+    assert f"{found.text} (matching found this in your text)" in again
+    assert f'value="{found.pk}"' in again and "checked" in again
