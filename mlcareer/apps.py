@@ -10,7 +10,8 @@ class MlcareerConfig(AppConfig):
 
         from assessments.models import RoleProfile, Skill, SkillArea, TargetLevel
         from mlcareer.caching import content_changed
-        from practice.models import Question, Topic
+        from practice.feedback.terms import terms_changed
+        from practice.models import Question, Term, Topic
 
         # What mlcareer.caching keeps between requests is read from these models.
         for model in (Topic, Question, Skill, SkillArea, RoleProfile, TargetLevel):
@@ -19,3 +20,7 @@ class MlcareerConfig(AppConfig):
         m2m_changed.connect(
             content_changed, sender=Question.skills.through, dispatch_uid="content-skills"
         )
+        # The matcher keeps the equivalent terms for a few minutes; however a term changes
+        # (admin, load_content, a shell), the next answer is matched with the new ones.
+        post_save.connect(terms_changed, sender=Term, dispatch_uid="terms-saved")
+        post_delete.connect(terms_changed, sender=Term, dispatch_uid="terms-deleted")

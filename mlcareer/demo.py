@@ -12,7 +12,7 @@ from assessments.analysis import calibrate_all, calibration_gap
 from assessments.models import Assessment, Rating, RoleProfile, Skill
 from assessments.queries import recent_answers_by_skill, skill_refs
 from mlcareer.accounts import account_create
-from practice.feedback import answer_feedback
+from practice.feedback import grade_answer
 from practice.models import Attempt, KeyPoint, PracticeSession, Question, ReviewCard
 from practice.scheduling import SCHEDULER, rating_for
 
@@ -141,7 +141,7 @@ def demo_create(
                     session=session, user=user, question=question, position=position,
                     status=Attempt.Status.ANSWERED, answer=text, draft=text, shown_at=shown,
                     submitted_at=clock, seconds_taken=seconds, revealed_early=revealed,
-                    coverage=answer_feedback(text, points, question=question).coverage,
+                    coverage=grade_answer(question, text, key_points=points).found_share,
                     grade=grade, graded_at=clock,
                     ticked_key_points=[point.pk for point in points[:covered]],
                     ticked_share=covered / len(points) if points else None,

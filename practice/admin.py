@@ -13,9 +13,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from practice.curation import question_duplicate, questions_set_status
-from practice.feedback.terms import terms_changed
 from practice.import_formats import QUESTION_FORMATS
-from practice.import_staging import DatabaseStagingStorage, staged_import_exists
+from practice.import_staging import staged_import_exists
 from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag, Term, Topic
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
@@ -132,18 +131,6 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ("phrase", "equivalents", "slug")
     prepopulated_fields = {"slug": ("phrase",)}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        terms_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        terms_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        terms_changed()
-
 
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
@@ -184,7 +171,6 @@ class CommonMistakeForm(forms.ModelForm):
         model = CommonMistake
         fields = ("order", "claim", "correction")
         widgets = {
-            "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
             "claim": forms.Textarea(attrs={"rows": 3, "cols": 34}),
             "correction": forms.Textarea(attrs={"rows": 4, "cols": 50}),
         }
@@ -309,10 +295,11 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         }
 
     def write_to_tmp_storage(self, import_file, input_format):
-        storage = DatabaseStagingStorage(
+        storage = self.get_tmp_storage_class()(
             encoding=None if input_format.is_binary() else self.from_encoding,
             read_mode=input_format.get_read_mode(),
             user=import_file.uploaded_by,
+            **self.get_tmp_storage_class_kwargs(),
         )
         storage.save(b"".join(import_file.chunks()))
         return storage
@@ -356,7 +343,8 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
 
     @admin.action(description="Duplicate the selected questions as drafts", permissions=["add"])
     def duplicate(self, request, queryset):
-        copies = [question_duplicate(question, author=request.user) for question in queryset]
+        originals = queryset.prefetch_related("key_points", "common_mistakes")
+        copies = [question_duplicate(question, author=request.user) for question in originals]
         self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
 
 

@@ -13,6 +13,11 @@ PROMPT_MAX_CHARS = 3_000
 MODEL_ANSWER_MAX_CHARS = MARKDOWN_MAX_CHARS
 
 
+def comma_list(text: str) -> list[str]:
+    """The items of a comma-separated text, stripped, blanks dropped."""
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
 class Topic(NamedEntry):
     """A subject interviews cover, e.g. "Model evaluation and metrics"."""
 
@@ -144,7 +149,7 @@ class KeyPoint(models.Model):
 
     @property
     def keyword_list(self) -> list[str]:
-        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+        return comma_list(self.keywords)
 
 
 MISTAKE_SEPARATOR = "=>"
@@ -513,4 +518,4 @@ class Term(models.Model):
 
     @property
     def equivalent_list(self) -> list[str]:
-        return [word.strip() for word in self.equivalents.split(",") if word.strip()]
+        return comma_list(self.equivalents)

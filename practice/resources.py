@@ -20,7 +20,14 @@ from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 
 from assessments.models import Skill
-from practice.models import MISTAKE_SEPARATOR, CommonMistake, KeyPoint, Question, Topic
+from practice.models import (
+    MISTAKE_SEPARATOR,
+    CommonMistake,
+    KeyPoint,
+    Question,
+    Topic,
+    comma_list,
+)
 
 KEY_POINT_SEPARATOR = "::"
 MAX_KEY_POINTS = 6
@@ -32,26 +39,33 @@ MISTAKE_MAX_CHARS = {
 OPTIONAL_COLUMNS = ["common_mistakes"]
 
 
-def key_points_parse(cell: str) -> list[tuple[str, str]]:
-    """Read the key_points cell into (text, keywords) pairs; ValueError says what is wrong."""
-    points = []
+def _line_pairs(cell: str, *, separator: str, what: str, shape: str) -> list[tuple]:
+    """The cell's non-blank lines as (line number, left, right), split at the first
+    `separator` and stripped; ValueError names a line that lacks either side."""
+    pairs = []
     for number, line in enumerate((cell or "").splitlines(), start=1):
         if not line.strip():
             continue
-        text, separator, keywords = line.partition(KEY_POINT_SEPARATOR)
-        if not separator or not text.strip() or not keywords.strip():
+        left, found, right = (part.strip() for part in line.partition(separator))
+        if not found or not left or not right:
+            raise ValueError(f"{what} {number} must read “{shape}”; got “{line.strip()[:80]}”.")
+        pairs.append((number, left, right))
+    return pairs
+
+
+def key_points_parse(cell: str) -> list[tuple[str, str]]:
+    """Read the key_points cell into (text, keywords) pairs; ValueError says what is wrong."""
+    points = []
+    shape = f"text {KEY_POINT_SEPARATOR} keyword, keyword"
+    for number, text, keywords in _line_pairs(
+        cell, separator=KEY_POINT_SEPARATOR, what="key point", shape=shape
+    ):
+        if len(text) > KEY_POINT_MAX_CHARS:
             raise ValueError(
-                f"key point {number} must read “text {KEY_POINT_SEPARATOR} keyword, keyword”; "
-                f"got “{line.strip()[:80]}”."
-            )
-        if len(text.strip()) > KEY_POINT_MAX_CHARS:
-            raise ValueError(
-                f"key point {number} has {len(text.strip())} characters; the limit is "
+                f"key point {number} has {len(text)} characters; the limit is "
                 f"{KEY_POINT_MAX_CHARS}. Shorten it, or split it into two points."
             )
-        points.append(
-            (text.strip(), ", ".join(k.strip() for k in keywords.split(",") if k.strip()))
-        )
+        points.append((text, ", ".join(comma_list(keywords))))
     if not 1 <= len(points) <= MAX_KEY_POINTS:
         raise ValueError(
             f"a question needs 1 to {MAX_KEY_POINTS} key points; found {len(points)}."
@@ -70,15 +84,10 @@ def common_mistakes_parse(cell: str) -> list[tuple[str, str]]:
     ValueError says which line is wrong and why.
     """
     mistakes = []
-    for number, line in enumerate((cell or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        claim, separator, correction = (part.strip() for part in line.partition(MISTAKE_SEPARATOR))
-        if not separator or not claim or not correction:
-            raise ValueError(
-                f"common mistake {number} must read “claim {MISTAKE_SEPARATOR} "
-                f"correction”; got “{line.strip()[:80]}”."
-            )
+    shape = f"claim {MISTAKE_SEPARATOR} correction"
+    for number, claim, correction in _line_pairs(
+        cell, separator=MISTAKE_SEPARATOR, what="common mistake", shape=shape
+    ):
         for part, text in (("claim", claim), ("correction", correction)):
             if len(text) > MISTAKE_MAX_CHARS[part]:
                 raise ValueError(
@@ -97,7 +106,8 @@ def common_mistakes_replace(question: Question, mistakes: list[tuple[str, str]])
     """Make the question's mistakes exactly `mistakes`, numbered from 1.
 
     Rows are matched by order: an unchanged row is left alone, a changed one updated in place,
-    and rows past the end deleted, so an unchanged re-import writes nothing.
+    and rows past the end deleted, so an unchanged re-import writes nothing. Runs inside
+    the import's transaction.
     """
     existing = {mistake.order: mistake for mistake in question.common_mistakes.all()}
     changed, created = [], []
@@ -110,10 +120,9 @@ def common_mistakes_replace(question: Question, mistakes: list[tuple[str, str]])
         elif (mistake.claim, mistake.correction) != (claim, correction):
             mistake.claim, mistake.correction = claim, correction
             changed.append(mistake)
-    with transaction.atomic():
-        CommonMistake.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
-        CommonMistake.objects.bulk_update(changed, ["claim", "correction"])
-        CommonMistake.objects.bulk_create(created)
+    CommonMistake.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
+    CommonMistake.objects.bulk_update(changed, ["claim", "correction"])
+    CommonMistake.objects.bulk_create(created)
 
 
 class TopicWidget(widgets.ForeignKeyWidget):
@@ -304,7 +313,7 @@ class QuestionResource(resources.ModelResource):
                 instance._imported_common_mistakes = common_mistakes_parse(row["common_mistakes"])
             except ValueError as error:
                 errors["common_mistakes"] = [str(error)]
-        slugs = [s.strip() for s in str(row.get("skills") or "").split(",") if s.strip()]
+        slugs = comma_list(str(row.get("skills") or ""))
         known = set(Skill.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         if not slugs:
             errors["skills"] = ["a question needs at least one skill."]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.pages import gaps_page
 from mlcareer.accounts import profile_lock
-from practice.feedback import answer_feedback
+from practice.feedback import grade_answer
 from practice.models import Attempt, KeyPoint, PracticeSession, Question
 from practice.scheduling import card_review, review_due
 
@@ -216,7 +216,7 @@ def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
     The update is conditional on the attempt still pending, so a double submit stores once.
     """
     points = list(KeyPoint.objects.filter(question_id=attempt.question_id).order_by("order"))
-    coverage = answer_feedback(answer, points, question=attempt.question).coverage
+    coverage = grade_answer(attempt.question, answer, key_points=points).found_share
     done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
         status=Attempt.Status.ANSWERED,
         answer=answer,

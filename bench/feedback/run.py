@@ -67,13 +67,13 @@ def _grade(question, key_points, answer: str, learner_grade: int | None, ticked:
     return found, grade_note(grade=learner_grade, ticked=len(ticked), total=len(key_points))
 
 
-def _note_direction(note: str) -> int:
-    """+1 when a note tells the learner to grade higher, -1 lower, 0 for none or neutral."""
-    if "left unticked" in note or "against the key points" in note:
-        return -1
-    if "harder on yourself" in note or "grade higher" in note:
-        return 1
-    return 0
+def _asks_to_look_again(note: str) -> bool:
+    """Whether a grade note tells the learner their grade may be too high.
+
+    No note suggests a higher grade (tests/practice/test_grade_notes.py holds that), so the
+    only way a note can mislead an honest learner is by doubting a strong answer.
+    """
+    return "left unticked" in note or "against the key points" in note
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -119,10 +119,7 @@ def run() -> dict:
             not_made = [p.order for p in key_points if p.order not in expressed]
             if not_made:
                 figures["false"].append(len(set(found) - expressed) / len(not_made))
-            direction = _note_direction(note)
-            wrong_pushed_up = direction > 0 and answer["expert_grade"] <= 1
-            strong_pushed_down = direction < 0 and answer["expert_grade"] >= 3
-            if wrong_pushed_up or strong_pushed_down:
+            if _asks_to_look_again(note) and answer["expert_grade"] >= 3:
                 misleading.append(
                     {"question": question.slug, "style": answer["style"], "note": note}
                 )

@@ -8,18 +8,8 @@ panel its figures (points found with their evidence, length, speaking time, fill
 
 from dataclasses import dataclass, field
 
-from practice.feedback.base import (
-    Grader,
-    GradeResult,
-    KeyPointLike,
-    PointFinding,
-    QuestionText,
-)
+from practice.feedback.base import Grader, GradeResult, PointFinding, QuestionText
 from practice.feedback.delivery import (
-    FILLER_PHRASES,
-    SPEAKING_WORDS_PER_MINUTE,
-    TOP_WORDS,
-    delivery_notes,
     filler_counts,
     singular,
     speaking_seconds,
@@ -27,8 +17,7 @@ from practice.feedback.delivery import (
     top_words,
     word_count,
 )
-from practice.feedback.matching import MatchingGrader, match_points
-from practice.feedback.text import STOP_WORDS
+from practice.feedback.matching import MatchingGrader
 
 GRADERS: dict[str, Grader] = {
     MatchingGrader.name: MatchingGrader(),
@@ -37,15 +26,10 @@ DEFAULT_GRADER = MatchingGrader.name
 
 __all__ = [
     "DEFAULT_GRADER",
-    "FILLER_PHRASES",
     "GRADERS",
-    "SPEAKING_WORDS_PER_MINUTE",
-    "STOP_WORDS",
-    "TOP_WORDS",
     "Feedback",
     "GradeResult",
     "PointFinding",
-    "PointResult",
     "QuestionText",
     "answer_feedback",
     "filler_counts",
@@ -59,7 +43,8 @@ __all__ = [
 
 
 def question_text(question) -> QuestionText:
-    """What a grader reads of a `Question` row (or anything with the same attributes)."""
+    """What a grader reads of a `Question` row (or anything with the same attributes); None
+    gives an empty question, for texts graded against bare key points."""
     return QuestionText(
         title=getattr(question, "title", ""),
         prompt=getattr(question, "prompt", ""),
@@ -82,35 +67,31 @@ def grade_answer(
 
 
 @dataclass(frozen=True)
-class PointResult:
-    text: str
-    covered: bool
-    # The sentence of the answer that makes the point ("" when not found); kept under this
-    # name because the feedback panel shows it in quotes after the point.
-    matched: str = ""
-
-    @property
-    def evidence(self) -> str | None:
-        return self.matched or None
-
-
-@dataclass(frozen=True)
 class Feedback:
-    points: list[PointResult]
+    """What the feedback panel shows: the matcher's findings plus how the answer would sound."""
+
+    result: GradeResult
     word_count: int
     speaking_seconds: int
     fillers: dict[str, int] = field(default_factory=dict)
     top_words: list[tuple[str, int]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+
+    @property
+    def points(self) -> list[PointFinding]:
+        return self.result.points
+
+    @property
+    def notes(self) -> list[str]:
+        return self.result.notes
 
     @property
     def covered_count(self) -> int:
-        return sum(point.covered for point in self.points)
+        return self.result.found_count
 
     @property
     def coverage(self) -> float:
         """Share of key points found, 0.0 to 1.0 (0.0 when there are none)."""
-        return self.covered_count / len(self.points) if self.points else 0.0
+        return self.result.found_share
 
     @property
     def coverage_percent(self) -> int:
@@ -118,39 +99,22 @@ class Feedback:
 
     @property
     def missing(self) -> list[str]:
-        return [point.text for point in self.points if not point.covered]
+        return [point.text for point in self.points if not point.found]
 
 
-def _question_of(key_points: list[KeyPointLike]):
-    """The question the key points belong to, when it is already loaded (no extra query)."""
-    if not key_points:
-        return None
-    point = key_points[0]
-    descriptor = getattr(type(point), "question", None)
-    is_cached = getattr(getattr(descriptor, "field", None), "is_cached", None)
-    if is_cached is not None and is_cached(point):
-        return point.question
-    return None
-
-
-def key_points_covered(
-    answer: str, key_points: list[KeyPointLike], *, question=None
-) -> list[PointResult]:
+def key_points_covered(answer: str, key_points, *, question=None) -> list[PointFinding]:
     """For each key point in order, whether the answer makes it, and the sentence that does."""
-    question = question if question is not None else _question_of(key_points)
-    findings = match_points(question_text(question), key_points, answer)
-    return [PointResult(f.text, f.found, f.evidence or "") for f in findings]
+    return grade_answer(question, answer, key_points=key_points).points
 
 
-def answer_feedback(answer: str, key_points: list[KeyPointLike], *, question=None) -> Feedback:
-    """Everything the feedback panel shows for one written answer."""
-    question = question if question is not None else _question_of(key_points)
+def answer_feedback(answer: str, key_points, *, question=None) -> Feedback:
+    """Everything the feedback panel shows for one written answer to `question`."""
+    result = grade_answer(question, answer, key_points=key_points)
     words = word_count(answer)
     return Feedback(
-        points=key_points_covered(answer, key_points, question=question),
+        result=result,
         word_count=words,
         speaking_seconds=speaking_seconds(words),
         fillers=filler_counts(answer),
         top_words=top_words(answer),
-        notes=delivery_notes(question_text(question), answer),
     )

@@ -41,14 +41,31 @@ class PointFinding:
     evidence: str | None = None
     order: int = 0
 
+    # The feedback panel's words for the same two facts.
+    @property
+    def covered(self) -> bool:
+        return self.found
+
+    @property
+    def matched(self) -> str:
+        return self.evidence or ""
+
 
 @dataclass(frozen=True)
 class GradeResult:
     grader: str
     points: list[PointFinding]
-    found_share: float
     suggested_grade: int | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def found_count(self) -> int:
+        return sum(point.found for point in self.points)
+
+    @property
+    def found_share(self) -> float:
+        """Share of key points found, 0.0 to 1.0 (0.0 when there are none)."""
+        return self.found_count / len(self.points) if self.points else 0.0
 
     def as_json(self) -> dict:
         """The shape `manage.py grade_answer` prints and every grader shares."""
@@ -62,11 +79,6 @@ class GradeResult:
             "suggested_grade": self.suggested_grade,
             "notes": list(self.notes),
         }
-
-
-def found_share(points: list[PointFinding]) -> float:
-    """Share of key points found, 0.0 to 1.0 (0.0 when there are none)."""
-    return sum(point.found for point in points) / len(points) if points else 0.0
 
 
 class Grader(Protocol):

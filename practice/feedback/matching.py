@@ -26,7 +26,6 @@ from practice.feedback.base import (
     KeyPointLike,
     PointFinding,
     QuestionText,
-    found_share,
 )
 from practice.feedback.delivery import delivery_notes
 from practice.feedback.terms import current_vocabulary
@@ -203,7 +202,6 @@ class MatchingGrader:
         return GradeResult(
             grader=self.name,
             points=points,
-            found_share=found_share(points),
             suggested_grade=None,
             notes=delivery_notes(question, answer_text),
         )

@@ -1,8 +1,8 @@
 """The equivalent terms editors maintain (`practice.models.Term`), ready for matching.
 
 Reading the table for every answer would add a query to every page that shows feedback, so
-the rows are kept in the cache for a few minutes; saving or deleting a term in admin forgets
-them at once.
+the rows are kept in the cache for a few minutes; saving or deleting a term forgets them at
+once (signals connected in `mlcareer.apps`).
 """
 
 from django.core.cache import cache
@@ -37,6 +37,6 @@ def current_vocabulary() -> Vocabulary:
     return vocabulary
 
 
-def terms_changed() -> None:
+def terms_changed(**signal) -> None:
     """Forget the cached terms, so the next answer is matched with the edited ones."""
     cache.delete(CACHE_KEY)
