@@ -22,8 +22,11 @@ def bank(db):
     return [
         make_question(
             title=f"Question {n}",
-            prompt=f"Explain **precision** and recall, case {n}.",
-            model_answer="Precision is the share of flagged items that are right.",
+            prompt=f"Explain the **two** usual measures of a classifier, case {n}.",
+            model_answer=(
+                "Precision is the share of flagged items that are right. Recall is the share "
+                "of the real positives that the model catches."
+            ),
             key_points=[("Defines precision", "precision"), ("Defines recall", "recall")],
             suggested_minutes=3,
         )
