@@ -7,7 +7,8 @@ A key point is found in a sentence of the answer when
 - the sentence means much the same as one of the point's references (its text, its keywords,
   and the model answer's sentence closest to it), by embedding similarity;
 
-and the words that match are not denied in their clause ("never drop rows"). Nothing is
+and the words that match are not denied in their clause ("never drop rows"); a point that
+itself states a denial ("does not prove the null") needs one. Nothing is
 matched across sentences. Words the learner was shown (the title and the prompt) give no
 credit on their own: a keyword made only of them counts when the sentence also has another
 word of the point that the prompt lacks.
@@ -29,7 +30,14 @@ from practice.feedback.base import (
 )
 from practice.feedback.delivery import delivery_notes
 from practice.feedback.terms import current_vocabulary
-from practice.feedback.text import Token, Vocabulary, is_negated, sentences
+from practice.feedback.text import (
+    NEGATIONS,
+    Token,
+    Vocabulary,
+    is_negated,
+    sentences,
+    states_denial,
+)
 
 # Chosen on bench/feedback (see `make bench-feedback`): the lowest similarity at which
 # vague and two-word answers stay within their targets.
@@ -37,6 +45,10 @@ SIMILARITY_THRESHOLD = 0.5
 # The embedding route needs a sentence with this many words of its own (not in the prompt):
 # a short fragment is similar to anything that shares its one word.
 MIN_FRESH_WORDS = 3
+# A sentence whose every comma-separated piece has at most this many words that carry meaning
+# is a list of terms ("Null hypothesis, significance."): it names topics but states nothing,
+# and its words make it similar to any point about them.
+LIST_PIECE_WORDS = 3
 # Keyword words may have this many other words between them.
 KEYWORD_GAP = 2
 
@@ -49,13 +61,22 @@ class _Sentence:
 
 
 @dataclass(frozen=True)
+class _Keyword:
+    forms: tuple[str, ...]
+    # The keyword states a denial ("does not prove"): it matches where its words are denied,
+    # and only there.
+    denies: bool
+
+
+@dataclass(frozen=True)
 class _Point:
     text: str
     order: int
-    keywords: list[tuple[str, ...]]
+    keywords: list[_Keyword]
     forms: frozenset[str]  # every content form of the text and keywords
     fresh: frozenset[str]  # the forms the prompt lacks
     references: list[str]
+    denies: bool  # the point itself states a denial ("a large p does not prove the null")
 
 
 def read_sentence(text: str, vocabulary: Vocabulary) -> _Sentence:
@@ -84,10 +105,15 @@ def keyword_at(sentence: _Sentence, keyword: tuple[str, ...]) -> list[int] | Non
 def _keyword_finds(sentence: _Sentence, point: _Point, prompt: frozenset[str]) -> bool:
     sentence_forms = {sentence.tokens[i].form for i in sentence.content}
     for keyword in point.keywords:
-        hits = keyword_at(sentence, keyword)
-        if hits is None or any(is_negated(sentence.tokens, hit) for hit in hits):
+        hits = keyword_at(sentence, keyword.forms)
+        if hits is None:
             continue
-        if set(keyword) <= prompt and not (sentence_forms & point.fresh) - set(keyword):
+        if keyword.denies != is_negated(sentence.tokens, hits[0]):
+            continue
+        if not keyword.denies and any(is_negated(sentence.tokens, hit) for hit in hits[1:]):
+            continue
+        words = set(keyword.forms)
+        if words <= prompt and not (sentence_forms & point.fresh) - words:
             continue
         return True
     return False
@@ -96,12 +122,23 @@ def _keyword_finds(sentence: _Sentence, point: _Point, prompt: frozenset[str]) -
 def _meaning_allowed(sentence: _Sentence, point: _Point, prompt: frozenset[str]) -> bool:
     """Whether a similar sentence may count: words of its own, the point's words not denied."""
     own = {sentence.tokens[i].form for i in sentence.content} - prompt
-    if len(own) < MIN_FRESH_WORDS:
+    if len(own) < MIN_FRESH_WORDS or is_term_list(sentence):
         return False
+    if point.denies:
+        return any(token.word in NEGATIONS for token in sentence.tokens)
     return not any(
         sentence.tokens[i].form in point.forms and is_negated(sentence.tokens, i)
         for i in sentence.content
     )
+
+
+def is_term_list(sentence: _Sentence) -> bool:
+    """Whether a sentence is only a list of terms, each piece a few words long."""
+    words_per_piece: dict[int, int] = {}
+    for i in sentence.content:
+        clause = sentence.tokens[i].clause
+        words_per_piece[clause] = words_per_piece.get(clause, 0) + 1
+    return max(words_per_piece.values(), default=0) <= LIST_PIECE_WORDS
 
 
 def _prepare(
@@ -112,9 +149,14 @@ def _prepare(
     closest = _closest_sentences(key_points, model_sentences)
     points = []
     for number, (point, model_sentence) in enumerate(zip(key_points, closest, strict=True), 1):
-        keywords = [tuple(vocabulary.content_forms(keyword)) for keyword in point.keyword_list]
-        keywords = [keyword for keyword in keywords if keyword]
-        forms = frozenset(vocabulary.content_forms(point.text)).union(*keywords)
+        keywords = [
+            _Keyword(tuple(vocabulary.content_forms(keyword)), states_denial(keyword))
+            for keyword in point.keyword_list
+        ]
+        keywords = [keyword for keyword in keywords if keyword.forms]
+        forms = frozenset(vocabulary.content_forms(point.text)).union(
+            *(keyword.forms for keyword in keywords)
+        )
         references = [point.text, ", ".join(point.keyword_list)]
         if model_sentence:
             references.append(model_sentence)
@@ -126,6 +168,7 @@ def _prepare(
                 forms,
                 forms - prompt,
                 references,
+                states_denial(point.text),
             )
         )
     return points, prompt

@@ -27,7 +27,8 @@ STOP_WORDS = frozenset(
 # Words that deny what follows them in the same clause.
 NEGATIONS = frozenset(
     """no not never without nor neither none cannot don't dont doesn't didn't isn't aren't
-    wasn't weren't won't can't shouldn't wouldn't couldn't mustn't""".split()  # noqa: SIM905
+    wasn't weren't won't can't shouldn't wouldn't couldn't mustn't hasn't haven't hadn't
+    shan't""".split()  # noqa: SIM905
 )
 NEGATION_WINDOW = 4
 
@@ -101,7 +102,7 @@ class Vocabulary:
         """The words of one sentence, with recognised terms joined into one token each."""
         raw: list[tuple[str, str, int]] = []
         clause = 0
-        for piece in _TOKEN.findall(text.lower().replace("\u2019", "'")):
+        for piece in _TOKEN.findall(_lowered(text)):
             if piece in _CLAUSE_MARKS or piece in CLAUSE_WORDS:
                 clause += 1
                 if piece in _CLAUSE_MARKS:
@@ -134,12 +135,26 @@ class Vocabulary:
         return [token.form for token in self.read(text) if token.is_content]
 
 
+def _lowered(text: str) -> str:
+    """Lower case, with curly apostrophes straightened and "22%" read as "22 percent"."""
+    return text.lower().replace("\u2019", "'").replace("%", " percent")
+
+
+def states_denial(phrase: str) -> bool:
+    """Whether a phrase denies its own words ("does not prove"): it then needs a negation to match.
+
+    "if tags is None" denies nothing: no word that carries meaning follows its negation.
+    """
+    denied = False
+    for word in _words(phrase):
+        if denied and word not in STOP_WORDS and word not in NEGATIONS:
+            return True
+        denied = denied or word in NEGATIONS
+    return False
+
+
 def _words(text: str) -> list[str]:
-    return [
-        piece
-        for piece in _TOKEN.findall(text.lower().replace("\u2019", "'"))
-        if piece not in _CLAUSE_MARKS
-    ]
+    return [piece for piece in _TOKEN.findall(_lowered(text)) if piece not in _CLAUSE_MARKS]
 
 
 def is_negated(tokens: list[Token], first: int) -> bool:

@@ -99,6 +99,41 @@ def test_a_negation_in_another_clause_does_not_deny_the_point():
     assert _found(question, "If the target is not known, I drop rows.") == [True]
 
 
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        ("A p-value does not prove the null hypothesis.", [True]),
+        ("A large p-value proves the null hypothesis.", [False]),
+        ("The test hasn't proved anything either way.", [True]),
+    ],
+)
+def test_a_keyword_that_states_a_denial_matches_only_where_it_is_denied(answer, found):
+    question = make_question(
+        prompt="What does a p-value tell you?",
+        key_points=[("A large p does not prove the null", "does not prove")],
+    )
+
+    assert _found(question, answer) == found
+
+
+def test_a_keyword_that_ends_in_none_is_not_read_as_a_denial():
+    question = make_question(
+        prompt="What does this function return on the second call?",
+        key_points=[("Uses a None sentinel", "if tags is none")],
+    )
+
+    assert _found(question, "Inside, if tags is None I make a new list.") == [True]
+
+
+def test_a_percentage_reads_as_the_word_percent():
+    question = make_question(
+        prompt="Tell me about a project.",
+        key_points=[("Gives a measurable result", "percent")],
+    )
+
+    assert _found(question, "Complaints fell 12% after the launch.") == [True]
+
+
 def test_a_keyword_is_not_matched_across_sentences():
     question = make_question(
         prompt="Your data has outliers and gaps. What do you do?",
@@ -189,6 +224,21 @@ def test_a_sentence_in_other_words_is_found_by_meaning():
 
     assert embeddings.embedder() is not None
     assert _found(question, answer) == [True]
+
+
+def test_a_bare_list_of_terms_is_not_found_by_meaning():
+    question = make_question(
+        prompt="What does a p-value mean?",
+        model_answer="It is the probability of data at least as extreme, if the null is true.",
+        key_points=[
+            ("Probability of data this extreme assuming the null hypothesis", "tail area")
+        ],
+    )
+
+    assert _found(question, "Null hypothesis, significance, probability, extreme data.") == [False]
+    assert _found(
+        question, "It is how likely data this extreme would be if the null hypothesis held."
+    ) == [True]
 
 
 def test_grade_answer_command_prints_the_json_for_a_file(tmp_path, capsys):
