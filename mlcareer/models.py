@@ -59,6 +59,11 @@ class Profile(models.Model):
         blank=True,
         help_text="Optional. With a date, your gaps page becomes a plan for the days left.",
     )
+    ai_reviews = models.BooleanField(
+        "AI review of my answers",
+        default=False,
+        help_text="Send each written answer, with the question, to the AI judge for a verdict.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -44,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Read a comma-separated list, dropping blanks."""
     raw = os.environ.get(name)
@@ -80,6 +90,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "mlcareer",
     "practice",
     "assessments",
@@ -263,6 +275,26 @@ AXES_HANDLER = (
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )
+
+# Background work (AI reviews) in the database, so SQLite and PostgreSQL both work and any
+# number of `manage.py db_worker` processes can share it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The optional AI judge: any OpenAI-compatible /v1 endpoint. Unset, no AI anywhere and no
+# answer leaves the machine (practice.feedback.judge, docs/DEPLOY.md).
+AI_BASE_URL = os.environ.get("MLCAREER_AI_BASE_URL", "").strip()
+AI_MODEL = os.environ.get("MLCAREER_AI_MODEL", "").strip()
+AI_API_KEY = os.environ.get("MLCAREER_AI_API_KEY", "")
+AI_TIMEOUT = env_float("MLCAREER_AI_TIMEOUT", 30.0)
+AI_DAILY_LIMIT = env_int("MLCAREER_AI_DAILY_LIMIT", 50)
+if AI_BASE_URL and not AI_MODEL:
+    raise ImproperlyConfigured(
+        "MLCAREER_AI_BASE_URL is set but MLCAREER_AI_MODEL is not: name the model to ask."
+    )
+if AI_BASE_URL and not AI_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"MLCAREER_AI_BASE_URL must start with http:// or https://; got {AI_BASE_URL!r}."
+    )
 
 LOGGING = {
     "version": 1,

@@ -446,6 +446,57 @@ class Attempt(models.Model):
         return f"{self.user} · {self.question} ({self.get_status_display()})"
 
 
+class AIReview(models.Model):
+    """The AI judge's verdict on one answer, or where getting it stands.
+
+    The learner's own grade stays the grade of record; this is a second opinion. One request
+    is made per (answer text, question version, model): `cache_key` finds an earlier verdict
+    on the same text, which is copied rather than asked for again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "AI review in progress"
+        RUNNING = "running", "AI review in progress"
+        DONE = "done", "AI review ready"
+        FAILED = "failed", "The AI review failed"
+        LIMITED = "limited", "Daily limit of AI reviews reached"
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="ai_review")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_reviews"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    model = models.CharField(max_length=200, help_text="The model that was asked.")
+    host = models.CharField(max_length=255, help_text="Where the answer was sent.")
+    cache_key = models.CharField(max_length=64, db_index=True)
+    verdict = models.JSONField(null=True, blank=True)
+    suggested_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    from_cache = models.BooleanField(default=False)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the judge took.")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "requested_at"], name="ai_review_user_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suggested_grade__isnull=True)
+                | Q(suggested_grade__gte=GRADE_MIN, suggested_grade__lte=GRADE_MAX),
+                name="ai_review_grade_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.get_status_display()}"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
 class ReviewCard(models.Model):
     """The FSRS memory state of one question for one user."""
 

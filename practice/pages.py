@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from practice.ai_reviews import ai_available, review_for_page
 from practice.feedback import Feedback, answer_feedback
 from practice.forms import AnswerForm, GradeForm
 from practice.grade_notes import grade_note
@@ -79,6 +80,8 @@ def session_page(
             CommonMistake.objects.filter(question_id=current.question_id).order_by("order")
         )
         context["grade_form"] = _grade_form(key_points, feedback, grade_data)
+        if ai_available():
+            context["ai_review"] = review_for_page(current, now=now)
     return context
 
 
@@ -87,7 +90,7 @@ def session_summary(session: PracticeSession, *, grade_data: dict | None = None)
     mistakes; totals (the mean share of key points ticked, and matching's mean finding beside it
     as a suggestion); what to review next."""
     attempts = list(
-        session.attempts.select_related("question__topic")
+        session.attempts.select_related("question__topic", "ai_review")
         .prefetch_related(
             Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("order")),
             Prefetch(
@@ -138,6 +141,7 @@ def session_summary(session: PracticeSession, *, grade_data: dict | None = None)
         # The learner's ticks are the figure; matching's finding is shown as its suggestion.
         "mean_ticked": _mean_percent([a.ticked_share for a in answered]),
         "mean_found": _mean_percent([a.coverage for a in answered]),
+        "has_ai_reviews": any(hasattr(a, "ai_review") for a in answered),
         "ungraded": sum(1 for row in rows if row["grade_form"] is not None),
         "review_next": [
             a

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments.pages import gaps_page
 from mlcareer.accounts import profile_lock
+from practice.ai_reviews import ai_available, request_review, request_reviews_for_session
 from practice.feedback import grade_answer
 from practice.models import Attempt, KeyPoint, PracticeSession, Question
 from practice.scheduling import card_review, review_due
@@ -181,8 +182,12 @@ def session_finish_if_done(session: PracticeSession, *, now: dt.datetime) -> boo
         return True
     if session.attempts.filter(status=Attempt.Status.PENDING).exists():
         return False
-    PracticeSession.objects.filter(pk=session.pk, finished_at__isnull=True).update(finished_at=now)
+    finished = PracticeSession.objects.filter(pk=session.pk, finished_at__isnull=True).update(
+        finished_at=now
+    )
     session.finished_at = now
+    if finished and session.is_mock and ai_available():
+        request_reviews_for_session(session, now=now)
     return True
 
 
@@ -226,6 +231,9 @@ def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
         coverage=coverage,
     )
     if done:
+        if not attempt.session.is_mock and ai_available():
+            attempt.refresh_from_db()
+            request_review(attempt, now=now)
         session_finish_if_done(attempt.session, now=now)
     return bool(done)
 

@@ -19,6 +19,8 @@ attempt_urls = [
     path("reveal/", sessions.attempt_reveal_view, name="attempt-reveal"),
     path("draft/", sessions.attempt_draft_view, name="attempt-draft"),
     path("grade/", sessions.attempt_grade_view, name="attempt-grade"),
+    path("ai-review/", sessions.attempt_ai_review_view, name="attempt-ai-review"),
+    path("ai-review/retry/", sessions.attempt_ai_review_retry, name="attempt-ai-review-retry"),
 ]
 
 session_urls = [

@@ -17,10 +17,12 @@ from practice.feedback.delivery import (
     top_words,
     word_count,
 )
+from practice.feedback.judge import AIGrader
 from practice.feedback.matching import MatchingGrader
 
 GRADERS: dict[str, Grader] = {
     MatchingGrader.name: MatchingGrader(),
+    AIGrader.name: AIGrader(),
 }
 DEFAULT_GRADER = MatchingGrader.name
 
@@ -42,14 +44,18 @@ __all__ = [
 ]
 
 
-def question_text(question) -> QuestionText:
+def question_text(question, *, with_mistakes: bool = False) -> QuestionText:
     """What a grader reads of a `Question` row (or anything with the same attributes); None
     gives an empty question, for texts graded against bare key points."""
+    mistakes = ()
+    if with_mistakes and hasattr(question, "common_mistakes"):
+        mistakes = tuple((m.claim, m.correction) for m in question.common_mistakes.all())
     return QuestionText(
         title=getattr(question, "title", ""),
         prompt=getattr(question, "prompt", ""),
         model_answer=getattr(question, "model_answer", ""),
         suggested_minutes=getattr(question, "suggested_minutes", 5) or 5,
+        mistakes=mistakes,
     )
 
 
@@ -63,7 +69,9 @@ def grade_answer(
     """
     if key_points is None:
         key_points = list(question.key_points.all())
-    return GRADERS[grader].grade(question_text(question), list(key_points), answer_text)
+    chosen = GRADERS[grader]
+    text = question_text(question, with_mistakes=chosen.reads_mistakes)
+    return chosen.grade(text, list(key_points), answer_text)
 
 
 @dataclass(frozen=True)

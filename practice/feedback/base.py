@@ -25,6 +25,8 @@ class QuestionText:
     prompt: str = ""
     model_answer: str = ""
     suggested_minutes: int = 5
+    # (claim, correction) pairs; read only by graders that judge correctness.
+    mistakes: tuple[tuple[str, str], ...] = ()
 
     @property
     def asked(self) -> str:
@@ -85,6 +87,7 @@ class Grader(Protocol):
     """A way of grading answers, listed by name in `practice.feedback.GRADERS`."""
 
     name: str
+    reads_mistakes: bool  # whether `QuestionText.mistakes` must be filled in for it
 
     def grade(
         self, question: QuestionText, key_points: list[KeyPointLike], answer_text: str

@@ -237,6 +237,7 @@ class MatchingGrader:
     """Finds the key points an answer mentions, offline; suggests no grade."""
 
     name = "matching"
+    reads_mistakes = False
 
     def grade(
         self, question: QuestionText, key_points: list[KeyPointLike], answer_text: str

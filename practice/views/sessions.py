@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
 from practice.access import attempt_for_user, session_for_user
+from practice.ai_reviews import retry_review, review_for_page
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
 from practice.grade_notes import grade_note
 from practice.models import ANSWER_MAX_CHARS, Attempt
@@ -181,3 +182,30 @@ def session_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "No answer in this session was graded 0 or 1: nothing to retry.")
         return redirect("practice:session-summary", pk=session.pk)
     return redirect("practice:session-detail", pk=retry.pk)
+
+
+def _ai_review_or_404(request: HttpRequest, pk: int, attempt_pk: int):
+    attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
+    review = review_for_page(attempt, now=timezone.now())
+    if review is None:
+        raise Http404("This answer has no AI review.")
+    return attempt, review
+
+
+@require_safe
+def attempt_ai_review_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    """The AI review panel of one answer: polled by the page while the verdict is pending."""
+    attempt, review = _ai_review_or_404(request, pk, attempt_pk)
+    return render(request, "practice/ai_review.html", {"attempt": attempt, "review": review})
+
+
+@require_POST
+def attempt_ai_review_retry(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
+    attempt, review = _ai_review_or_404(request, pk, attempt_pk)
+    if not retry_review(review, now=timezone.now()):
+        messages.info(request, "That AI review is not a failed one: nothing to retry.")
+    if request.htmx:
+        return render(request, "practice/ai_review.html", {"attempt": attempt, "review": review})
+    if attempt.session.finished_at:
+        return redirect("practice:session-summary", pk=pk)
+    return redirect("practice:session-detail", pk=pk)

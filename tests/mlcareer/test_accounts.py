@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from mlcareer.accounts import AccountTaken, account_create
 from mlcareer.models import Profile
@@ -260,11 +261,20 @@ def test_the_email_migration_names_the_accounts_that_share_an_address():
     """Accounts made before the database refused duplicates stop the migration with a list."""
     call_command("migrate", "mlcareer", "0003", verbosity=0)
     try:
-        make_user(username="carol", email="Carol@Example.com")
-        make_user(username="caroline", email="carol@example.COM")
-        make_user(username="dave", email="dave@example.com")
-        account_create(username="nomail1", email="", password=DEFAULT_PASSWORD)
-        account_create(username="nomail2", email="", password=DEFAULT_PASSWORD)
+        # Made as the code of that time would: the profile table has only its columns then.
+        old_users = (
+            MigrationExecutor(connection)
+            .loader.project_state(("mlcareer", "0003_user_sessions"))
+            .apps.get_model("auth", "User")
+        )
+        for username, email in [
+            ("carol", "Carol@Example.com"),
+            ("caroline", "carol@example.COM"),
+            ("dave", "dave@example.com"),
+            ("nomail1", ""),
+            ("nomail2", ""),
+        ]:
+            old_users.objects.create(username=username, email=email)
 
         with pytest.raises(Exception, match="These accounts share an e-mail address") as refused:
             call_command("migrate", "mlcareer", verbosity=0)
