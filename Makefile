@@ -67,8 +67,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
 # How well the automatic feedback finds the points of the labelled answers in bench/feedback/.
+# GRADER=ai sends them to the AI judge that MLCAREER_AI_* configures, and compares its grades.
+GRADER ?= matching
 bench-feedback: $(VENV)/.installed
-	$(BIN)/python bench/feedback/run.py --json bench/results/feedback.json
+	$(BIN)/python bench/feedback/run.py --grader $(GRADER) \
+		--json bench/results/$(if $(filter ai,$(GRADER)),feedback-ai,feedback).json
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TRIES = 2
 INTERRUPTED = "The AI review was interrupted twice; try again."
+TURNED_OFF = "AI reviews were turned off before this answer was sent; nothing was sent."
 
 
 def ai_available() -> bool:
@@ -168,11 +169,16 @@ def run_review(review_id: int) -> str:
     ).update(status=AIReview.Status.RUNNING, started_at=now, tries=F("tries") + 1)
     if not claimed:
         return AIReview.objects.filter(pk=review_id).values_list("status", flat=True).first() or ""
-    review = AIReview.objects.select_related("attempt__question").get(pk=review_id)
+    review = AIReview.objects.select_related("attempt__question", "user__profile").get(
+        pk=review_id
+    )
+    started = time.perf_counter()
+    if not reviews_wanted(review.user):  # turned off, or the judge unset, since it was asked
+        _finish(review, status=AIReview.Status.FAILED, error=TURNED_OFF, started=started)
+        return AIReview.Status.FAILED
     question = review.attempt.question
     key_points = list(question.key_points.order_by("order"))
     text = question_text(question, with_mistakes=True)
-    started = time.perf_counter()
     try:
         verdict = judge_answer(text, key_points, review.attempt.answer)
     except JudgeError as error:
