@@ -132,12 +132,6 @@ class TermAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("phrase",)}
 
 
-class KeyPointInline(admin.TabularInline):
-    model = KeyPoint
-    extra = 1
-    fields = ("order", "text", "keywords")
-
-
 class NumberedInlineFormSet(forms.BaseInlineFormSet):
     """Rows left without an order are numbered after the highest order given.
 
@@ -155,8 +149,11 @@ class NumberedInlineFormSet(forms.BaseInlineFormSet):
         kept = [
             form
             for form in self.forms
-            if form.has_changed() and form.is_valid() and not self._should_delete_form(form)
+            if form.is_valid()
+            and not self._should_delete_form(form)
+            and (form.has_changed() or form.instance.pk)
         ]
+        # Rows left as they were keep their numbers too, so new rows go after them.
         numbered = [form.cleaned_data.get("order") for form in kept]
         following = max([order for order in numbered if order] + [0]) + 1
         for form in kept:
@@ -164,6 +161,25 @@ class NumberedInlineFormSet(forms.BaseInlineFormSet):
                 form.cleaned_data["order"] = form.instance.order = following
                 following += 1
         super().clean()
+
+
+class KeyPointForm(forms.ModelForm):
+    class Meta:
+        model = KeyPoint
+        fields = ("order", "text", "keywords")
+        widgets = {
+            "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
+            "text": forms.Textarea(attrs={"rows": 2, "cols": 44}),
+            # One comma-separated line, as the import format writes it.
+            "keywords": forms.TextInput(attrs={"size": 36}),
+        }
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    form = KeyPointForm
+    formset = NumberedInlineFormSet
+    extra = 1
 
 
 class CommonMistakeForm(forms.ModelForm):

@@ -409,6 +409,34 @@ def test_question_change_page_edits_common_mistakes_inline(editor_client):
     assert question.common_mistakes.get(order=1).pk == existing.pk
 
 
+def test_new_key_point_rows_take_the_next_order_numbers(editor_client):
+    question = make_question(key_points=[("Defines precision", "precision")])
+    url = f"/admin/practice/question/{question.pk}/change/"
+    page = editor_client.get(url).content.decode()
+    assert '<textarea name="key_points-0-text"' in page
+    assert '<input type="text" name="key_points-0-keywords"' in page
+
+    data = _change_form(question, [])
+    data |= {"key_points-TOTAL_FORMS": 3}
+    for n, (text, keywords) in enumerate(
+        [("Defines recall", "recall"), ("Names the F1 score", "f1")], start=1
+    ):
+        data |= {
+            f"key_points-{n}-question": question.pk,
+            f"key_points-{n}-order": "",
+            f"key_points-{n}-text": text,
+            f"key_points-{n}-keywords": keywords,
+        }
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert list(question.key_points.values_list("order", "text")) == [
+        (1, "Defines precision"),
+        (2, "Defines recall"),
+        (3, "Names the F1 score"),
+    ]
+
+
 def test_inline_refuses_a_mistake_on_two_lines_and_keeps_the_text(editor_client):
     question = make_question()
     url = f"/admin/practice/question/{question.pk}/change/"
