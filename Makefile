@@ -70,7 +70,7 @@ bench: $(VENV)/.installed-dev
 # GRADER=ai sends them to the AI judge that MLCAREER_AI_* configures, and compares its grades.
 GRADER ?= matching
 bench-feedback: $(VENV)/.installed
-	$(BIN)/python bench/feedback/run.py --grader $(GRADER) \
+	$(BIN)/python bench/feedback/run.py --grader $(GRADER) $(BENCH_ARGS) \
 		--json bench/results/$(if $(filter ai,$(GRADER)),feedback-ai,feedback).json
 
 lint: $(VENV)/.installed-dev

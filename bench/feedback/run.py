@@ -142,11 +142,12 @@ def grade_agreement(pairs: list[tuple[int, int]]) -> dict:
     }
 
 
-def run(grader: str = "matching", *, bank_checks: bool = True) -> dict:
+def run(grader: str = "matching", *, bank_checks: bool = True, questions=None) -> dict:
     from practice.feedback.checks import GENERIC_ANSWER as GENERIC_STORY
     from practice.models import Question
 
     labelled = [json.loads(path.read_text()) for path in sorted(ANSWERS.glob("*.json"))]
+    labelled = labelled[:questions] if questions else labelled
     bank = {
         question.slug: question
         for question in Question.objects.published().prefetch_related("key_points")
@@ -328,10 +329,17 @@ def main() -> None:
     parser.add_argument(
         "--bank", action="store_true", help="with --grader ai, also grade the bank-wide checks"
     )
+    parser.add_argument(
+        "--questions", type=int, help="only the first N labelled questions (a quicker look)"
+    )
     arguments = parser.parse_args()
     started = time.perf_counter()
     _setup_django()
-    results = run(arguments.grader, bank_checks=arguments.grader != "ai" or arguments.bank)
+    results = run(
+        arguments.grader,
+        bank_checks=arguments.grader != "ai" or arguments.bank,
+        questions=arguments.questions,
+    )
     results["seconds"] = round(time.perf_counter() - started, 1)
     print(report(results))
     if arguments.json:

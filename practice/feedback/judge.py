@@ -27,11 +27,11 @@ from practice.feedback.base import GradeResult, KeyPointLike, PointFinding, Ques
 STATUSES = ("covered", "partly", "missing", "contradicted")
 # Statuses that count as the point being made (matching's "found").
 MADE = frozenset({"covered", "partly"})
-QUOTE_MAX_CHARS = 300
-MISTAKES_MAX = 5
-# Enough for a verdict on eight key points and five mistakes; a model that rambles is cut off
+QUOTE_MAX_CHARS = 200
+MISTAKES_MAX = 3
+# Enough for a verdict on eight key points and three mistakes; a model that rambles is cut off
 # (and its broken JSON asked for once more) instead of running until the timeout.
-REPLY_MAX_TOKENS = 1200
+REPLY_MAX_TOKENS = 900
 
 
 def verdict_schema(points: int) -> dict:
