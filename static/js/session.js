@@ -72,7 +72,7 @@
       .then(function (response) {
         if (response.ok) {
           lastSaved = text;
-          status.textContent = "Draft saved at " + new Date().toLocaleTimeString() + ".";
+          status.textContent = "Draft saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) + ".";
         } else {
           status.textContent = "Could not save the draft; it is kept in this browser.";
         }
