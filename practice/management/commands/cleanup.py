@@ -2,17 +2,34 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from practice.ai_reviews import recover_stalled
 from practice.import_staging import STAGED_IMPORT_LIFETIME, staged_imports_expire
+
+# Finished background tasks are kept this long for a look in the admin, then deleted: their
+# outcome is on the AI review itself, and a failed one holds a traceback.
+TASK_RESULTS_KEPT_DAYS = 14
 
 
 class Command(BaseCommand):
     help = (
         "Delete what is only kept for a while: admin import files left unconfirmed for "
-        f"{STAGED_IMPORT_LIFETIME.days} day, and expired log-in sessions. Safe to run at any "
-        "time; run it daily (see docs/DEPLOY.md)."
+        f"{STAGED_IMPORT_LIFETIME.days} day, expired log-in sessions and background task "
+        f"results older than {TASK_RESULTS_KEPT_DAYS} days; queue again the AI reviews whose "
+        "worker stopped mid-run. Safe to run at any time; run it daily (see docs/DEPLOY.md)."
     )
 
     def handle(self, *args, **options):
-        staged = staged_imports_expire(now=timezone.now())
+        now = timezone.now()
+        staged = staged_imports_expire(now=now)
         call_command("clearsessions")
-        self.stdout.write(f"Deleted {staged} unconfirmed import file(s) and expired sessions.")
+        recovered = recover_stalled(now=now)
+        call_command(
+            "prune_db_task_results",
+            min_age_days=TASK_RESULTS_KEPT_DAYS,
+            queue_name="*",
+            verbosity=0,
+        )
+        self.stdout.write(
+            f"Deleted {staged} unconfirmed import file(s), expired sessions and old task "
+            f"results; queued {recovered} stalled AI review(s) again."
+        )
