@@ -175,6 +175,72 @@ def calibration_trend(gaps: list[float | None]) -> str:
     return f"Your calibration is steady at about {last:.1f} levels apart."
 
 
+def _grade_figure(value: float) -> str:
+    """A mean grade as the pages write it: 4, or 3.5 when it is not whole."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+@dataclass(frozen=True)
+class JudgeComparison:
+    """The learner's own grades beside the AI judge's suggestions on the same answers."""
+
+    answers: int
+    own: float
+    judge: float
+    verdict: str  # "generous", "harsh", "agree" or "too-little-data"
+    message: str
+
+    @property
+    def own_figure(self) -> str:
+        return _grade_figure(self.own)
+
+    @property
+    def judge_figure(self) -> str:
+        return _grade_figure(self.judge)
+
+
+def compare_with_judge(
+    pairs: list[tuple[int, int]], *, min_answers: int = CALIBRATION_MIN_ANSWERS
+) -> JudgeComparison | None:
+    """Compare the learner's grades with the AI judge's on the answers it reviewed.
+
+    `pairs` holds (the learner's grade, the judge's suggested grade) per answer; None when
+    there is none, so the pages say nothing about a judge that never saw an answer. The
+    learner's grade stays the one that counts: this only says which way the two lean, and
+    only from `min_answers` answers on, where one odd verdict cannot decide it.
+    """
+    if not pairs:
+        return None
+    n = len(pairs)
+    own = sum(grade for grade, _ in pairs) / n
+    judge = sum(suggested for _, suggested in pairs) / n
+    figures = f"You graded {_grade_figure(own)}, the AI judge {_grade_figure(judge)}"
+    if n == 1:
+        said = f"{figures}, on the one answer it reviewed."
+    else:
+        said = f"{figures}, on average over the {n} answers it reviewed"
+    if n < min_answers:
+        verdict = "too-little-data"
+        message = said if n == 1 else f"{said}."
+    elif own - judge >= CALIBRATION_FLAG_DISTANCE:
+        verdict = "generous"
+        message = f"{said}: you may be grading yourself generously."
+    elif judge - own >= CALIBRATION_FLAG_DISTANCE:
+        verdict = "harsh"
+        message = f"{said}: you may be grading yourself harshly."
+    else:
+        verdict = "agree"
+        message = f"{said}: you and the judge mostly agree."
+    return JudgeComparison(answers=n, own=own, judge=judge, verdict=verdict, message=message)
+
+
+def compare_with_judge_by_skill(
+    judged: dict[int, list[tuple[int, int]]],
+) -> dict[int, JudgeComparison]:
+    """`compare_with_judge` for each skill with answers the judge reviewed."""
+    return {skill_id: compare_with_judge(pairs) for skill_id, pairs in judged.items() if pairs}
+
+
 @dataclass(frozen=True)
 class Readiness:
     """Three signals for one skill, each on the 0–4 scale where it can be, against the target."""

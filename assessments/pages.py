@@ -8,6 +8,8 @@ from django.utils import timezone
 from assessments.analysis import (
     calibrate_all,
     calibration_trend,
+    compare_with_judge,
+    compare_with_judge_by_skill,
     gap_table,
     readiness,
     study_plan,
@@ -15,7 +17,7 @@ from assessments.analysis import (
 from assessments.queries import (
     memory_by_skill,
     question_counts_by_skill,
-    recent_answers_by_skill,
+    recent_grading_by_skill,
     recent_snapshots,
     skill_refs,
     target_role_for,
@@ -31,8 +33,9 @@ TREND_SNAPSHOTS = 12
 def gaps_page(
     *, user: AbstractBaseUser, now: dt.datetime, fingerprint: Fingerprint | None = None
 ) -> dict:
-    """Gap table against the target role, calibration flags and trend, readiness, and the plan
-    when an interview date is set; recomputed only when the user's history or settings change.
+    """Gap table against the target role, calibration flags and trend (with the AI judge's
+    grades beside the learner's where it reviewed answers), readiness, and the plan when an
+    interview date is set; recomputed only when the user's history or settings change.
 
     Also the latest snapshots, oldest first, with their levels, for the dashboard's trend.
     """
@@ -58,9 +61,10 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
     skills = skill_refs()
     levels = levels_by_snapshot[latest.pk] if latest else {}
     targets = targets_of(role)
-    answers = recent_answers_by_skill(user)
+    grading = recent_grading_by_skill(user)
     gaps = gap_table(skills=skills, current=levels, targets=targets)
-    calibrations = calibrate_all(skills=skills, levels=levels, answers=answers)
+    calibrations = calibrate_all(skills=skills, levels=levels, answers=grading.answers)
+    judge_by_skill = compare_with_judge_by_skill(grading.judged)
     trend_gaps = [snapshot.calibration_gap for snapshot in reversed(snapshots)]
     plan = None
     if latest and profile.interview_date:
@@ -75,6 +79,9 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
         "calibrations": calibrations,
         "flags": [c for c in calibrations if c.flagged],
         "trend": calibration_trend(trend_gaps),
+        # The AI judge as a third signal, where it reviewed graded answers; None otherwise.
+        "judge": compare_with_judge(grading.judged_answers),
+        "calibration_rows": [(c, judge_by_skill.get(c.skill.id)) for c in calibrations],
         "readiness": readiness(
             skills=skills,
             targets=targets,

@@ -2,16 +2,17 @@
 
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Q, Window
+from django.db.models import Case, Count, F, Q, When, Window
 from django.db.models.functions import RowNumber
 
 from assessments.analysis import CALIBRATION_RECENT_ANSWERS, SkillRef
 from assessments.models import Assessment, Rating, RoleProfile, Skill, TargetLevel
 from mlcareer.accounts import profile_for
 from mlcareer.caching import content_cached
-from practice.models import Attempt, Question, ReviewCard
+from practice.models import AIReview, Attempt, Question, ReviewCard
 from practice.scheduling import retrievability
 
 
@@ -85,16 +86,26 @@ def target_role_for(user: AbstractBaseUser, latest: Assessment | None) -> RolePr
     return latest.role_profile if latest else None
 
 
-def recent_answers_by_skill(
+class RecentGrading(NamedTuple):
+    # {skill id: (grades, ticked shares)}, as `calibrate_all` reads them
+    answers: dict[int, tuple[list[int], list[float]]]
+    # {skill id: [(grade, the AI judge's suggested grade)]} of those answers the judge reviewed
+    judged: dict[int, list[tuple[int, int]]]
+    # The same pairs once per answer, whatever its number of skills
+    judged_answers: list[tuple[int, int]]
+
+
+def recent_grading_by_skill(
     user: AbstractBaseUser,
     *,
     limit: int = CALIBRATION_RECENT_ANSWERS,
     before: dt.datetime | None = None,
-) -> dict[int, tuple[list[int], list[float]]]:
+) -> RecentGrading:
     """Per skill, the grades and the shares of key points ticked (0 to 1, for answers whose
-    question had key points) of the user's `limit` latest graded answers.
+    question had key points) of the user's `limit` latest graded answers; and, for those the AI
+    judge reviewed, its suggested grade beside theirs.
 
-    Ranked in the database with a window function, so only those rows are read.
+    Ranked in the database with a window function, so only those rows are read, in one query.
     """
     attempts = Attempt.objects.filter(
         user=user, grade__isnull=False, question__skills__isnull=False
@@ -108,14 +119,38 @@ def recent_answers_by_skill(
             partition_by=F("question__skills"),
             order_by=[F("graded_at").desc(), F("pk").desc()],
         ),
+        # Only a finished review's grade: a queued or failed one has none to compare.
+        judge_grade=Case(
+            When(ai_review__status=AIReview.Status.DONE, then=F("ai_review__suggested_grade"))
+        ),
     ).filter(recency__lte=limit)
     grades: dict[int, list[int]] = defaultdict(list)
     ticked: dict[int, list[float]] = defaultdict(list)
-    for skill_id, grade, share in ranked.values_list("skill_id", "grade", "ticked_share"):
+    judged: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    judged_answers: dict[int, tuple[int, int]] = {}
+    rows = ranked.values_list("pk", "skill_id", "grade", "ticked_share", "judge_grade")
+    for pk, skill_id, grade, share, judge_grade in rows:
         grades[skill_id].append(grade)
         if share is not None:
             ticked[skill_id].append(share)
-    return {skill_id: (grades[skill_id], ticked[skill_id]) for skill_id in grades}
+        if judge_grade is not None:
+            judged[skill_id].append((grade, judge_grade))
+            judged_answers[pk] = (grade, judge_grade)
+    return RecentGrading(
+        answers={skill_id: (grades[skill_id], ticked[skill_id]) for skill_id in grades},
+        judged=dict(judged),
+        judged_answers=list(judged_answers.values()),
+    )
+
+
+def recent_answers_by_skill(
+    user: AbstractBaseUser,
+    *,
+    limit: int = CALIBRATION_RECENT_ANSWERS,
+    before: dt.datetime | None = None,
+) -> dict[int, tuple[list[int], list[float]]]:
+    """The `answers` part of `recent_grading_by_skill`."""
+    return recent_grading_by_skill(user, limit=limit, before=before).answers
 
 
 def memory_by_skill(user: AbstractBaseUser, *, now: dt.datetime) -> dict[int, list[float]]:

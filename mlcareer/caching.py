@@ -30,7 +30,7 @@ HISTORY_SECONDS = 60 * 60
 GENERATION_KEY = "content:generation"
 # Moved on whenever a cached page's figures change meaning or shape, so that a deploy never
 # serves what the previous code cached (Redis outlives the processes).
-HISTORY_LAYOUT = 2
+HISTORY_LAYOUT = 3
 
 
 def content_generation() -> int:
@@ -82,13 +82,15 @@ class Fingerprint(NamedTuple):
     last_graded: dt.datetime | None
     assessments: int
     last_assessed: dt.datetime | None
+    judged: int
 
 
 def _fingerprint_annotations() -> dict:
     from assessments.models import Assessment
-    from practice.models import Attempt, PracticeSession
+    from practice.models import AIReview, Attempt, PracticeSession
 
     complete = Assessment.objects.filter(status=Assessment.Status.COMPLETE)
+    judged = AIReview.objects.filter(status=AIReview.Status.DONE)
     # Prefixed: the profile has fields of its own.
     return {
         "fp_last_started": _latest(PracticeSession.objects, "started_at"),
@@ -97,6 +99,7 @@ def _fingerprint_annotations() -> dict:
         "fp_last_graded": _latest(Attempt.objects, "graded_at"),
         "fp_assessments": _count(complete, "pk"),
         "fp_last_assessed": _latest(complete, "completed_at"),
+        "fp_judged": _count(judged, "pk"),
     }
 
 
@@ -106,7 +109,8 @@ def history_fingerprint(user: AbstractBaseUser) -> Fingerprint:
     Starting a session moves the latest start; answers and skips the count of submitted
     answers and its latest time (the last of a session finishes it); grades the latest grading
     time (a review card is rescheduled only by a grade); finished self-assessments their count
-    and latest time. A progress reset lowers the count.
+    and latest time; an AI review, which finishes in the background after the answer, the count
+    of finished ones. A progress reset lowers the counts.
     """
     return profile_and_fingerprint(user)[1]
 

@@ -133,6 +133,7 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> d
         "role": gaps["role"],
         "flags": gaps["flags"],
         "calibration_trend": gaps["trend"],
+        "judge": gaps["judge"],
         "snapshot_dates": [snapshot.completed_at for snapshot in gaps["snapshots"]],
         "skill_levels": skill_levels_over_snapshots(gaps["snapshots"], gaps["levels_by_snapshot"]),
     }

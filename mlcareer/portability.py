@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
-from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models import Exists, F, OuterRef, Q, TextField
 from django.db.models.deletion import Collector
 from django.db.models.functions import Cast
 
@@ -20,6 +20,7 @@ from assessments.models import Assessment, Rating
 from mlcareer.models import Profile
 from mlcareer.spreadsheets import spreadsheet_safe
 from practice.models import (
+    AIReview,
     Attempt,
     Bookmark,
     PracticeSession,
@@ -36,11 +37,17 @@ In the CSV files, text starting with = + - @ or a tab has an apostrophe in front
 spreadsheet shows it as text instead of running it as a formula.
 Times are in UTC (ISO 8601). Questions are named by their title and slug.
 
-profile            your settings
+profile            your settings (ai_reviews: whether your answers go to the AI judge)
 practice_sessions  every practice session and mock interview
 attempts           every question you were given, with your answer, time, grade, the key points
                    you ticked (ticked_key_points, and ticked_share: their share of the
                    question's key points) and the share automatic matching found (coverage)
+ai_reviews         the AI judge's review of each answer sent to it (session_id and position
+                   name the attempt): the model asked and where it runs (host), where the
+                   review stands (status; error: why it failed), its verdict per key point
+                   with quotes and on the statements it found wrong, its suggested grade,
+                   when it was asked for and finished, and whether it copied an earlier
+                   verdict on the same text (from_cache)
 review_cards       the spaced-repetition memory state of each question you practised
 bookmarks, notes, flags
 assessments        your self-assessment snapshots
@@ -61,6 +68,7 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
                     "time_zone",
                     "target_role__name",
                     "interview_date",
+                    "ai_reviews",
                 )
                 .first()
                 or {}
@@ -100,6 +108,34 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
                 "grade",
                 "graded_at",
             )  # fmt: skip
+        ),
+        "ai_reviews": list(
+            AIReview.objects.filter(user=user)
+            .order_by("attempt__session_id", "attempt__position")
+            .annotate(
+                # Named as in the attempts table, whose rows they are the reviews of.
+                session_id=F("attempt__session_id"),
+                position=F("attempt__position"),
+                **{
+                    "question__slug": F("attempt__question__slug"),
+                    "question__title": F("attempt__question__title"),
+                },
+            )
+            .values(
+                "session_id",
+                "position",
+                "question__slug",
+                "question__title",
+                "status",
+                "model",
+                "host",
+                "verdict",
+                "suggested_grade",
+                "error",
+                "from_cache",
+                "requested_at",
+                "finished_at",
+            )
         ),
         "review_cards": list(
             ReviewCard.objects.filter(user=user)

@@ -15,7 +15,15 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from practice.curation import question_duplicate, questions_set_status
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import staged_import_exists
-from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag, Term, Topic
+from practice.models import (
+    AIReview,
+    CommonMistake,
+    KeyPoint,
+    Question,
+    QuestionFlag,
+    Term,
+    Topic,
+)
 from practice.rendering import render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
@@ -415,3 +423,43 @@ class QuestionFlagAdmin(admin.ModelAdmin):
             resolved_at=timezone.now(), resolved_by=request.user
         )
         self.message_user(request, f"{count} flag(s) resolved.", messages.SUCCESS)
+
+
+@admin.register(AIReview)
+class AIReviewAdmin(admin.ModelAdmin):
+    """Whether the AI judge works: what was asked, where it stands, how long it took.
+
+    Read-only, and without the verdict, whose quotes are the learner's answer: the learner sees
+    it, and their data export holds it. Editors have no permission on it (migration 0002).
+    """
+
+    list_display = ("user", "question", "status", "suggested_grade", "model", "requested_at")
+    list_filter = ("status", "model", "from_cache")
+    list_select_related = ("user", "attempt__question")
+    date_hierarchy = "requested_at"
+    fields = (
+        "user",
+        "question",
+        "status",
+        "error",
+        "suggested_grade",
+        "model",
+        "host",
+        "from_cache",
+        "tries",
+        "requested_at",
+        "started_at",
+        "finished_at",
+        "seconds",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="question", ordering="attempt__question__title")
+    def question(self, review):
+        return review.attempt.question
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -229,6 +229,18 @@ def recover_stalled(*, now: dt.datetime, reviews=None) -> int:
     return recovered
 
 
+def requeue_unfinished() -> int:
+    """Queue again every review that was waiting or running: after a restore, whose backup
+    holds the reviews but not the task queue (see mlcareer.backups). Returns how many."""
+    AIReview.objects.filter(status=AIReview.Status.RUNNING).update(
+        status=AIReview.Status.QUEUED, started_at=None
+    )
+    waiting = list(AIReview.objects.filter(status=AIReview.Status.QUEUED))
+    for review in waiting:
+        _enqueue(review)
+    return len(waiting)
+
+
 def review_for_page(attempt: Attempt, *, now: dt.datetime) -> AIReview | None:
     """The attempt's review as its page shows it, with a dead worker's run recovered first."""
     reviews = AIReview.objects.filter(attempt=attempt)

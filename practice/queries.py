@@ -86,11 +86,13 @@ HISTORY_LIMIT = 10
 
 def question_marks(*, user: AbstractBaseUser, question: Question) -> dict:
     """What the user has attached to a question: bookmark, note, open flags, their latest
-    attempts (answered or skipped, newest first, at most HISTORY_LIMIT); and its key points and
-    common mistakes."""
-    attempts = Attempt.objects.filter(
-        user=user, question=question, status__in=Attempt.DONE_STATUSES
-    ).order_by("-submitted_at", "-pk")
+    attempts (answered or skipped, newest first, at most HISTORY_LIMIT) with their AI reviews;
+    and its key points and common mistakes."""
+    attempts = (
+        Attempt.objects.filter(user=user, question=question, status__in=Attempt.DONE_STATUSES)
+        .select_related("ai_review")
+        .order_by("-submitted_at", "-pk")
+    )
     history = list(attempts[: HISTORY_LIMIT + 1])
     return {
         "attempts": history[:HISTORY_LIMIT],

@@ -19,7 +19,16 @@ from assessments.models import (
     TargetLevel,
 )
 from mlcareer.accounts import account_create
-from practice.models import Attempt, CommonMistake, KeyPoint, PracticeSession, Question, Topic
+from practice.ai_reviews import review_key
+from practice.models import (
+    AIReview,
+    Attempt,
+    CommonMistake,
+    KeyPoint,
+    PracticeSession,
+    Question,
+    Topic,
+)
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -214,3 +223,44 @@ def make_assessment(
         Rating(assessment=assessment, skill=skill, level=level) for skill, level in levels.items()
     )
     return assessment
+
+
+def ai_verdict(*, grade=2):
+    """A verdict as the AI judge's review stores it: the first of two points made, with its
+    quote; the second missing; one statement found wrong, with its correction."""
+    return {
+        "points": [
+            {"order": 1, "text": "Mentions recall", "status": "covered", "quote": "report recall"},
+            {"order": 2, "text": "Mentions precision", "status": "missing", "quote": None},
+        ],
+        "incorrect": [
+            {
+                "statement": "accuracy is enough",
+                "correction": "Accuracy hides the rare class when classes are imbalanced.",
+            }
+        ],
+        "grade": grade,
+        "why": "Recall is explained; precision is not mentioned.",
+        "dropped_quotes": 0,
+    }
+
+
+def make_ai_review(attempt, *, status=AIReview.Status.DONE, grade=2, **fields):
+    """The AI judge's review of an answered attempt, as `practice.ai_reviews` leaves it."""
+    now = timezone.now()
+    done = status == AIReview.Status.DONE
+    defaults = {
+        "model": "test-model",
+        "host": "127.0.0.1:9",
+        "cache_key": review_key(attempt.answer, attempt.question, "test-model"),
+        "verdict": ai_verdict(grade=grade) if done else None,
+        "suggested_grade": grade if done else None,
+        "requested_at": now,
+        "finished_at": now if done or status == AIReview.Status.FAILED else None,
+        "error": "The AI judge at 127.0.0.1:9 could not be reached."
+        if status == AIReview.Status.FAILED
+        else "",
+    }
+    return AIReview.objects.create(
+        attempt=attempt, user=attempt.user, status=status, **{**defaults, **fields}
+    )

@@ -7,6 +7,8 @@ from assessments.analysis import (
     calibration_gap,
     calibration_trend,
     change_counts,
+    compare_with_judge,
+    compare_with_judge_by_skill,
     gap_table,
     rating_changes,
     readiness,
@@ -114,6 +116,60 @@ def test_calibration_gap_is_the_mean_distance_over_skills_with_data():
 )
 def test_calibration_trend_in_words(gaps, start):
     assert calibration_trend(gaps).startswith(start)
+
+
+def test_no_reviewed_answer_means_no_judge_comparison():
+    assert compare_with_judge([]) is None
+    assert compare_with_judge_by_skill({1: [], 2: []}) == {}
+
+
+def test_one_reviewed_answer_gives_both_grades_and_no_verdict():
+    comparison = compare_with_judge([(4, 2)])
+
+    assert comparison.message == "You graded 4, the AI judge 2, on the one answer it reviewed."
+    assert comparison.verdict == "too-little-data"
+
+
+def test_grading_a_level_above_the_judge_is_called_generous():
+    comparison = compare_with_judge([(4, 2), (3, 2), (4, 3)])
+
+    assert (comparison.own_figure, comparison.judge_figure) == ("3.7", "2.3")
+    assert comparison.verdict == "generous"
+    assert comparison.message == (
+        "You graded 3.7, the AI judge 2.3, on average over the 3 answers it reviewed: you may "
+        "be grading yourself generously."
+    )
+
+
+def test_grading_a_level_below_the_judge_is_called_harsh():
+    comparison = compare_with_judge([(1, 3), (2, 3), (1, 2), (2, 2)])
+
+    assert comparison.verdict == "harsh"
+    assert comparison.message.endswith("you may be grading yourself harshly.")
+    assert comparison.message.startswith("You graded 1.5, the AI judge 2.5,")
+
+
+def test_grades_less_than_a_level_apart_agree():
+    comparison = compare_with_judge([(3, 3), (3, 2), (2, 2)])
+
+    assert comparison.verdict == "agree"
+    assert comparison.message.endswith("you and the judge mostly agree.")
+
+
+def test_two_reviewed_answers_give_the_means_without_a_verdict():
+    comparison = compare_with_judge([(4, 0), (4, 0)])
+
+    assert comparison.verdict == "too-little-data"
+    assert comparison.message == (
+        "You graded 4, the AI judge 0, on average over the 2 answers it reviewed."
+    )
+
+
+def test_judge_comparison_per_skill_leaves_out_skills_it_never_saw():
+    by_skill = compare_with_judge_by_skill({1: [(4, 2)], 2: []})
+
+    assert list(by_skill) == [1]
+    assert by_skill[1].answers == 1
 
 
 def test_readiness_carries_the_share_of_points_the_learner_ticked():

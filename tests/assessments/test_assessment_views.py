@@ -8,9 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Assessment, Rating
-from practice.models import PracticeSession
+from practice.models import AIReview, Attempt, PracticeSession
 from tests.concurrency import run_at_once, same_browser
 from tests.factories import (
+    make_ai_review,
     make_assessment,
     make_catalogue,
     make_history,
@@ -326,6 +327,81 @@ def test_gaps_page_flags_an_overconfident_skill(alice_client, alice, catalogue):
     page = alice_client.get("/assessments/gaps/").content.decode()
 
     assert "Rated 4, but your last 5 answers average 1.0: you may be over-confident here." in page
+
+
+def _judged(alice, skill, *, grade, judge, n=3, status=AIReview.Status.DONE):
+    make_history(
+        user=alice, questions=[make_question(skills=[skill])], attempts_per_question=n, grade=grade
+    )
+    for attempt in Attempt.objects.filter(user=alice, question__skills=skill):
+        make_ai_review(attempt, grade=judge, status=status)
+
+
+def _judge_cell(page, skill):
+    """The skill's "You / AI judge" cell of the calibration table."""
+    calibration = page.split('id="calibration-caption"')[1].split("</table>")[0]
+    row = re.search(rf"<th[^>]*>{skill.name}</th>.*?</tr>", calibration).group()
+    # Rated, answers, mean grade, points ticked, then the judge.
+    return re.findall(r"<td[^>]*>(.*?)</td>", row)[4]
+
+
+def test_gaps_page_sets_the_ai_judges_grades_beside_mine(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [4, 2, 2], strict=True)), role=role)
+    _judged(alice, skills[0], grade=4, judge=2)
+    make_history(user=alice, questions=[make_question(skills=[skills[1]])], grade=2)
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    assert (
+        "You graded 4, the AI judge 2, on average over the 3 answers it reviewed: you may be "
+        "grading yourself generously." in page
+    )
+    assert "You / AI judge" in page
+    judged = re.sub(r"<[^>]+>", "", _judge_cell(page, skills[0]))
+    assert judged == "4 / 2 on 3"
+    assert _judge_cell(page, skills[1]) == "–"  # answered, but never reviewed
+
+
+def test_gaps_page_without_ai_reviews_says_nothing_about_a_judge(alice_client, alice, catalogue):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [4, 2, 2], strict=True)), role=role)
+    _judged(alice, skills[0], grade=4, judge=2, status=AIReview.Status.FAILED)
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    assert "AI judge" not in page
+
+
+def test_a_review_finished_after_the_page_was_cached_shows_on_the_next_view(
+    alice_client, alice, catalogue
+):
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [3, 2, 2], strict=True)), role=role)
+    _judged(alice, skills[0], grade=3, judge=3, n=1, status=AIReview.Status.QUEUED)
+    assert "AI judge" not in alice_client.get("/assessments/gaps/").content.decode()
+
+    # As the background task finishes it, after the answer and its grade.
+    AIReview.objects.update(
+        status=AIReview.Status.DONE, suggested_grade=1, finished_at=timezone.now()
+    )
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+    assert "You graded 3, the AI judge 1, on the one answer it reviewed." in page
+
+
+def test_the_dashboard_sets_the_judges_grades_beside_mine_even_before_a_self_assessment(
+    alice_client, alice, catalogue
+):
+    skills, _ = catalogue
+    _judged(alice, skills[0], grade=1, judge=3, n=4)
+
+    page = alice_client.get("/dashboard/").content.decode()
+
+    assert (
+        "You graded 1, the AI judge 3, on average over the 4 answers it reviewed: you may be "
+        "grading yourself harshly." in page
+    )
 
 
 @pytest.mark.parametrize(("coverage", "ticked", "shown"), [(0.8, 0.2, "20%"), (0.2, 0.8, "80%")])

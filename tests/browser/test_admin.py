@@ -1,7 +1,8 @@
 """Every admin page works under the site's content security policy.
 
 The models come from the admin site's registry, so a newly registered admin is visited without
-editing this file; it only needs a row in the `content` fixture.
+editing this file; it only needs a row in the `content` fixture (in `learner_rows` for what
+learners' practice leaves).
 """
 
 import csv
@@ -18,12 +19,15 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from practice.models import Question, QuestionFlag, Term
+from practice.models import Attempt, Question, QuestionFlag, Term
 from practice.resources import QuestionResource
+from practice.tasks import review_answer
 from tests.factories import (
     DEFAULT_PASSWORD,
+    make_ai_review,
     make_catalogue,
     make_guide_item,
+    make_history,
     make_question,
     make_salary,
     make_topic,
@@ -165,6 +169,17 @@ def content(db):
     return question
 
 
+@pytest.fixture
+def learner_rows(content):
+    """What a learner's practice leaves for the admin's eyes: an AI review and its task.
+
+    Kept out of `content`: an answer protects its question, which other tests delete.
+    """
+    make_history(user=get_user_model().objects.get(username="alice"), questions=[content])
+    review = make_ai_review(Attempt.objects.get(question=content), grade=3)
+    review_answer.enqueue(review.pk)
+
+
 def _log_in(page, live_server, username):
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill(username)
@@ -209,7 +224,9 @@ def _visit_model_pages(page, live_server, model, model_admin, request):
 
 
 @pytest.mark.parametrize("username", ["root", "curator"])
-def test_every_admin_page_runs_under_the_policy(page, live_server, content, problems, username):
+def test_every_admin_page_runs_under_the_policy(
+    page, live_server, content, learner_rows, problems, username
+):
     """Superuser and editor alike: each page they may open, with no refusal or script error."""
     _log_in(page, live_server, username)
     request = _staff_request(username)

@@ -8,11 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, Rating
 from mlcareer.content import content_load
 from mlcareer.demo import demo_create
-from practice.models import Attempt, Question, QuestionNote, ReviewCard
+from practice.models import AIReview, Attempt, Question, QuestionNote, ReviewCard
+from practice.tasks import review_answer
+from tests.factories import ai_verdict, make_ai_review, make_history, make_question, make_user
 
 
 def _counts():
@@ -59,6 +62,42 @@ def test_backup_and_restore_round_trip_the_whole_database(tmp_path, name, capsys
     )
     assert read(first) == read(second)
     assert "Backup written to" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_keep_ai_reviews_and_queue_the_unfinished_again(tmp_path):
+    """The task queue stays out of the backup; reviews still waiting get a new task."""
+    user = make_user(username="learner")
+    question = make_question()
+    make_history(user=user, questions=[question], attempts_per_question=3)
+    done_attempt, queued_attempt, running_attempt = Attempt.objects.order_by("pk")
+    done = make_ai_review(done_attempt, grade=3)
+    queued = make_ai_review(queued_attempt, status=AIReview.Status.QUEUED)
+    running = make_ai_review(
+        running_attempt, status=AIReview.Status.RUNNING, tries=1, started_at=timezone.now()
+    )
+    review_answer.enqueue(queued.pk)
+    assert DBTaskResult.objects.count() == 1
+    path = tmp_path / "backup.json"
+
+    call_command("backup", str(path))
+    get_user_model().objects.all().delete()
+    call_command("restore", str(path), "--yes")
+
+    assert '"model": "practice.aireview"' in path.read_text()
+    assert "dbtaskresult" not in path.read_text()
+    restored = AIReview.objects.get(pk=done.pk)
+    assert (restored.status, restored.verdict, restored.suggested_grade) == (
+        AIReview.Status.DONE,
+        ai_verdict(grade=3),
+        3,
+    )
+    assert restored.attempt_id == done_attempt.pk and restored.user.username == "learner"
+    assert set(
+        AIReview.objects.filter(pk__in=[queued.pk, running.pk]).values_list("status", flat=True)
+    ) == {AIReview.Status.QUEUED}
+    queued_again = sorted(task.args_kwargs["args"][0] for task in DBTaskResult.objects.all())
+    assert queued_again == sorted([queued.pk, running.pk])
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.test import Client
 
 from assessments.models import Assessment, Rating
 from practice.models import (
+    AIReview,
     Attempt,
     Bookmark,
     PracticeSession,
@@ -24,6 +25,8 @@ from practice.models import (
 )
 from tests.factories import (
     DEFAULT_PASSWORD,
+    ai_verdict,
+    make_ai_review,
     make_assessment,
     make_catalogue,
     make_history,
@@ -92,6 +95,36 @@ def test_export_holds_everything_of_mine_and_nothing_of_others(alice_client, two
     assert json.loads(archive.read("profile.json"))[0]["username"] == "alice"
 
 
+def test_export_holds_the_ai_judges_review_of_each_of_my_answers(
+    alice_client, alice, bob, two_users_with_data
+):
+    mine = Attempt.objects.filter(user=alice).order_by("session_id", "position")
+    make_ai_review(mine[0], grade=3)
+    make_ai_review(mine[1], status=AIReview.Status.FAILED)
+    make_ai_review(Attempt.objects.filter(user=bob).first(), grade=0, host="bob-only.example")
+
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    reviews = json.loads(archive.read("ai_reviews.json"))
+    assert [row["status"] for row in reviews] == ["done", "failed"]
+    done = reviews[0]
+    assert (done["session_id"], done["position"]) == (mine[0].session_id, mine[0].position)
+    assert done["question__title"] == mine[0].question.title
+    assert (done["model"], done["host"], done["suggested_grade"]) == (
+        "test-model",
+        "127.0.0.1:9",
+        3,
+    )
+    assert done["verdict"] == ai_verdict(grade=3)
+    assert done["requested_at"] and done["finished_at"]
+    assert "could not be reached" in reviews[1]["error"]
+    rows = list(csv.DictReader(io.StringIO(archive.read("ai_reviews.csv").decode())))
+    assert json.loads(rows[0]["verdict"])["points"][0]["quote"] == "report recall"
+    assert "bob-only.example" not in b"".join(archive.read(n) for n in archive.namelist()).decode()
+    assert json.loads(archive.read("profile.json"))[0]["ai_reviews"] is False
+    assert "ai_reviews" in archive.read("README.txt").decode()
+
+
 def test_export_of_a_new_user_is_valid_and_almost_empty(alice_client):
     archive = _archive(alice_client.get("/accounts/export/"))
 
@@ -143,6 +176,30 @@ def test_delete_removes_everything_of_mine_and_nothing_of_others(
         assert model.objects.filter(user=bob).count() == before_bob[model], model
     assert not Rating.objects.filter(assessment__user_id=alice.pk).exists()
     assert len(two_users_with_data[1]) == 4  # shared questions stay
+
+
+def test_delete_removes_the_ai_judges_reviews_of_my_answers(
+    alice_client, alice, bob, two_users_with_data
+):
+    for attempt in Attempt.objects.filter(user__in=[alice, bob]):
+        make_ai_review(attempt)
+    assert AIReview.objects.filter(user=alice).count() == 8
+
+    alice_client.post("/accounts/delete/", {"password": DEFAULT_PASSWORD})
+
+    assert not AIReview.objects.filter(user_id=alice.pk).exists()
+    assert AIReview.objects.filter(user=bob).count() == 8
+
+
+def test_a_progress_reset_removes_the_reviews_of_the_answers_it_forgets(
+    alice_client, alice, two_users_with_data
+):
+    for attempt in Attempt.objects.filter(user=alice):
+        make_ai_review(attempt)
+
+    alice_client.post("/accounts/reset/", {"scope": "all", "confirm": "on"})
+
+    assert not AIReview.objects.filter(user=alice).exists()
 
 
 def test_delete_page_warns_and_offers_the_export(alice_client):
@@ -264,6 +321,7 @@ def test_after_deletion_no_table_names_the_user(editor):
     QuestionNote.objects.create(user=user, question=questions[0], text="My note")
     QuestionFlag.objects.create(user=user, question=questions[1], reason="unclear")
     make_assessment(user=user, levels={skills[0]: 2, skills[1]: 3}, role=role)
+    make_ai_review(Attempt.objects.filter(user=user).first())
     LogEntry.objects.log_actions(
         user_id=editor.pk,
         queryset=[user.profile],

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from practice.models import CommonMistake, KeyPoint, Question, QuestionFlag
+from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionFlag
 from practice.resources import QuestionResource
-from tests.factories import make_question, make_skill, make_topic
+from tests.factories import make_ai_review, make_history, make_question, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -552,3 +552,28 @@ def test_export_writes_common_mistakes_after_key_points(catalogue):
 
     assert dataset.headers == MISTAKE_COLUMNS
     assert dataset.dict[0]["common_mistakes"] == "One => 1\nTwo => 2"
+
+
+def test_ai_reviews_are_listed_read_only_for_the_site_admin(client, editor, alice):
+    question = make_question(title="Rare events")
+    make_history(user=alice, questions=[question])
+    review = make_ai_review(Attempt.objects.get(user=alice), grade=3)
+    client.force_login(editor)
+
+    listing = client.get("/admin/practice/aireview/").content.decode()
+    detail = client.get(f"/admin/practice/aireview/{review.pk}/change/").content.decode()
+
+    for shown in ("alice", "Rare events", "AI review ready", "test-model"):
+        assert shown in listing
+    assert "/admin/practice/aireview/add/" not in listing
+    assert client.get("/admin/practice/aireview/add/").status_code == 403
+    assert 'name="_save"' not in detail
+    assert "127.0.0.1:9" in detail
+    assert "report recall" not in detail  # the verdict quotes the learner's answer
+
+
+def test_editors_cannot_see_ai_reviews(editor_client, alice):
+    make_history(user=alice, questions=[make_question()])
+    make_ai_review(Attempt.objects.get(user=alice))
+
+    assert editor_client.get("/admin/practice/aireview/").status_code == 403

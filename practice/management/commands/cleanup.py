@@ -5,22 +5,31 @@ from django.utils import timezone
 from practice.ai_reviews import recover_stalled
 from practice.import_staging import STAGED_IMPORT_LIFETIME, staged_imports_expire
 
+# Finished background tasks are kept this long for a look in the admin, then deleted: their
+# outcome is on the AI review itself, and a failed one holds a traceback.
+TASK_RESULTS_KEPT_DAYS = 14
+
 
 class Command(BaseCommand):
     help = (
         "Delete what is only kept for a while: admin import files left unconfirmed for "
-        f"{STAGED_IMPORT_LIFETIME.days} day, expired log-in sessions and finished background "
-        "task records a week old; queue again AI reviews whose worker died. Safe to run at any "
-        "time; run it daily (see docs/DEPLOY.md)."
+        f"{STAGED_IMPORT_LIFETIME.days} day, expired log-in sessions and background task "
+        f"results older than {TASK_RESULTS_KEPT_DAYS} days; queue again the AI reviews whose "
+        "worker stopped mid-run. Safe to run at any time; run it daily (see docs/DEPLOY.md)."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
         staged = staged_imports_expire(now=now)
         call_command("clearsessions")
-        call_command("prune_db_task_results", min_age_days=7, verbosity=0)
         recovered = recover_stalled(now=now)
+        call_command(
+            "prune_db_task_results",
+            min_age_days=TASK_RESULTS_KEPT_DAYS,
+            queue_name="*",
+            verbosity=0,
+        )
         self.stdout.write(
             f"Deleted {staged} unconfirmed import file(s), expired sessions and old task "
-            f"records; queued again or failed {recovered} interrupted AI review(s)."
+            f"results; queued {recovered} stalled AI review(s) again."
         )
