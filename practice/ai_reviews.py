@@ -148,9 +148,14 @@ def retry_review(review: AIReview, *, now: dt.datetime) -> bool:
 
 
 def _enqueue(review: AIReview) -> None:
+    transaction.on_commit(lambda: _enqueue_now(review.pk))
+
+
+def _enqueue_now(review_id: int) -> None:
     from practice.tasks import review_answer
 
-    transaction.on_commit(lambda: review_answer.enqueue(review.pk))
+    task = review_answer.enqueue(review_id)
+    AIReview.objects.filter(pk=review_id).update(task_id=str(task.id))
 
 
 def _stall_after() -> dt.timedelta:
@@ -207,15 +212,33 @@ def _finish(
     )
 
 
+def _lost_in_queue(reviews, *, now: dt.datetime) -> list[AIReview]:
+    """Queued reviews whose task no worker will run: never queued (the process died before
+    its transaction's end), or taken by a worker that died before it started the review."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(
+        reviews.filter(status=AIReview.Status.QUEUED, requested_at__lt=now - _stall_after())
+    )
+    ready = set(
+        DBTaskResult.objects.filter(
+            id__in=[review.task_id for review in waiting if review.task_id], status="READY"
+        ).values_list("id", flat=True)
+    )
+    return [review for review in waiting if review.task_id not in {str(i) for i in ready}]
+
+
 def recover_stalled(*, now: dt.datetime, reviews=None) -> int:
     """Queue again the reviews whose worker died mid-run; fail those already tried twice.
 
     Returns how many were recovered. `reviews` narrows it to a queryset (one page's review).
     """
-    stalled = (reviews if reviews is not None else AIReview.objects.all()).filter(
-        status=AIReview.Status.RUNNING, started_at__lt=now - _stall_after()
-    )
+    reviews = reviews if reviews is not None else AIReview.objects.all()
+    stalled = reviews.filter(status=AIReview.Status.RUNNING, started_at__lt=now - _stall_after())
     recovered = 0
+    for review in _lost_in_queue(reviews, now=now):
+        recovered += 1
+        _enqueue(review)
     for review in stalled:
         if review.tries >= MAX_TRIES:
             recovered += AIReview.objects.filter(

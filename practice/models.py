@@ -469,6 +469,9 @@ class AIReview(models.Model):
     model = models.CharField(max_length=200, help_text="The model that was asked.")
     host = models.CharField(max_length=255, help_text="Where the answer was sent.")
     cache_key = models.CharField(max_length=64, db_index=True)
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The background task last queued for it."
+    )
     verdict = models.JSONField(null=True, blank=True)
     suggested_grade = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)

@@ -317,7 +317,9 @@ def judge_answer(
                 f"The AI judge at {config.host} did not answer within {config.timeout:g} s."
             ) from None
         except openai.APIConnectionError:
-            raise JudgeError(f"The AI judge at {config.host} could not be reached.") from None
+            raise JudgeError(
+                f"The AI judge at {config.host} could not be reached, or stopped answering."
+            ) from None
         except openai.APIStatusError as error:
             raise JudgeError(
                 f"The AI judge at {config.host} refused the request (HTTP {error.status_code})."

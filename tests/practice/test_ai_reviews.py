@@ -307,6 +307,45 @@ def test_a_stalled_review_already_tried_twice_fails_with_the_interrupted_message
     assert DBTaskResult.objects.count() == 0
 
 
+def test_a_queued_review_whose_worker_died_before_starting_it_is_queued_again(
+    alice, ai, question, django_capture_on_commit_callbacks
+):
+    # The worker took the task (RUNNING) and died before it marked the review running.
+    taken = review_answer.enqueue(0)
+    DBTaskResult.objects.filter(pk=taken.id).update(status="RUNNING")
+    review = make_ai_review(
+        _answered(alice, question),
+        status=AIReview.Status.QUEUED,
+        task_id=str(taken.id),
+        requested_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_stalled(now=timezone.now()) == 1
+
+    review.refresh_from_db()
+    assert review.status == AIReview.Status.QUEUED
+    assert review.task_id != str(taken.id)
+    assert DBTaskResult.objects.get(pk=review.task_id).args_kwargs["args"] == [review.pk]
+
+
+def test_a_review_waiting_in_a_long_queue_is_left_alone(
+    alice, ai, question, django_capture_on_commit_callbacks
+):
+    waiting = review_answer.enqueue(0)
+    make_ai_review(
+        _answered(alice, question),
+        status=AIReview.Status.QUEUED,
+        task_id=str(waiting.id),
+        requested_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_stalled(now=timezone.now()) == 0
+
+    assert DBTaskResult.objects.count() == 1
+
+
 def test_a_review_running_for_a_moment_is_left_alone(
     alice, ai, question, django_capture_on_commit_callbacks
 ):
