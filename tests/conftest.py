@@ -2,6 +2,9 @@ import pytest
 
 from tests.factories import make_user
 
+# The AI judge's fixtures (a real local model server), for tests/ai and its browser test.
+pytest_plugins = ["tests.ai.fixtures"]
+
 
 def pytest_configure(config):
     """Test-only settings, applied once for the whole run (the live server included)."""

@@ -1,18 +1,10 @@
-"""The AI judge's verdict arriving in the learner's browser (`make test-ai`: needs the local model)."""
+"""The AI judge's verdict arriving in the learner's browser (`make test-ai`: a local model)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from practice.models import AIReview, Attempt
 from tests.ai import material
-from tests.ai.conftest import (  # noqa: F401 (fixtures)
-    ai_settings,
-    judge_at,
-    learner,
-    local_model,
-    model_server,
-    precision_question,
-)
 from tests.ai.workers import run_worker
 from tests.browser.conftest import assert_accessible
 from tests.factories import DEFAULT_PASSWORD

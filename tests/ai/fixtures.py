@@ -1,4 +1,5 @@
-"""The AI judge against a real local model (`make test-ai`; marked `ai`, left out of `make test`).
+"""Fixtures for the AI judge against a real local model (`make test-ai`; tests marked `ai`,
+left out of `make test`).
 
 One llama-cpp-python server serves the whole run; tests that kill a server start their own.
 Without llama-cpp-python or the model's weights the tests are skipped, unless AI_REQUIRED=1
