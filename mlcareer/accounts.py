@@ -15,8 +15,11 @@ class AccountTaken(Exception):
         self.field = field
 
 
-def account_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
-    """Create a user with a hashed password and their profile, both or neither.
+def account_create(
+    *, username: str, email: str, password: str, time_zone: str = ""
+) -> AbstractBaseUser:
+    """Create a user with a hashed password and their profile, both or neither; the profile
+    takes `time_zone` when one is given (a valid IANA name), else the default.
 
     Raises AccountTaken when the username or the e-mail is in use, including by an account
     created by a concurrent sign-up after the form checked: the database's unique indexes
@@ -27,7 +30,7 @@ def account_create(*, username: str, email: str, password: str) -> AbstractBaseU
             user = get_user_model().objects.create_user(
                 username=username, email=email, password=password
             )
-            Profile.objects.create(user=user)
+            Profile.objects.create(user=user, **({"time_zone": time_zone} if time_zone else {}))
     except IntegrityError:
         field = _taken_field(username=username, email=email)
         if field is None:

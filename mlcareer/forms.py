@@ -15,6 +15,9 @@ class SignupForm(UserCreationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    # Filled in by static/js/time_zone.js from the browser; the profile starts in UTC without it.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
     EMAIL_TAKEN = (
         "An account with this e-mail address already exists. "
         "Log in, or reset your password if you have forgotten it."
@@ -32,6 +35,10 @@ class SignupForm(UserCreationForm):
     def __init__(self, *args, ip: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.ip = ip
+
+    def clean_time_zone(self):
+        zone = self.cleaned_data["time_zone"].strip()
+        return zone if zone in time_zone_names() else ""
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

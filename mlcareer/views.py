@@ -42,6 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
             )
         except AccountTaken as taken:
             # Another sign-up took it between the form's check and the insert.

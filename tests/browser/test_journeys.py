@@ -47,6 +47,21 @@ def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
     )
 
 
+def test_a_new_account_starts_in_the_browsers_time_zone(browser, live_server):
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Username").fill("tokyo")
+    page.get_by_label("Email").fill("tokyo@example.com")
+    page.get_by_label("Password*", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password confirmation").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(live_server.url + "/dashboard/")
+    assert get_user_model().objects.get(username="tokyo").profile.time_zone == "Asia/Tokyo"
+    context.close()
+
+
 def test_wrong_password_gets_a_clear_error_then_login_works(page, live_server):
     make_user(username="alice")
     page.goto(live_server.url + "/accounts/login/")

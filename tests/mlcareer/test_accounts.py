@@ -38,6 +38,15 @@ def test_signup_creates_account_with_profile_and_logs_in(client):
     assert "Your account is ready" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"), [("Asia/Tokyo", "Asia/Tokyo"), ("Mars/Olympus", "UTC"), ("", "UTC")]
+)
+def test_signup_starts_the_profile_in_the_time_zone_the_browser_reports(client, sent, kept):
+    client.post("/accounts/signup/", {**SIGNUP, "time_zone": sent})
+
+    assert Profile.objects.get(user__username="carol").time_zone == kept
+
+
 def test_signup_rejects_weak_password_and_keeps_input(client):
     data = {**SIGNUP, "password1": "12345678", "password2": "12345678"}
 
