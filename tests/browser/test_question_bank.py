@@ -20,12 +20,14 @@ def _log_in(page, live_server, username):
 def bank(db):
     evaluation = make_topic(name="Model evaluation", slug="model-evaluation")
     metrics = make_skill(name="Model evaluation and metrics", slug="metrics")
+    # The longest shipped skill name: its badge must wrap on a phone.
+    tuning = make_skill(name="Hyperparameter tuning and training efficiency", slug="tuning")
     make_question(
         title="When is recall more important than precision?",
         prompt="Give an example where **missing a positive** costs more.",
         model_answer="In cancer screening a missed case is worse than a false alarm.",
         topic=evaluation,
-        skills=[metrics],
+        skills=[metrics, tuning],
         key_points=[
             ("Defines recall", "recall, sensitivity"),
             ("Gives a costly-miss example", "cancer"),
