@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from practice.models import Attempt, Question, QuestionFlag, Term
 from practice.resources import QuestionResource
 from practice.tasks import review_answer
+from tests.browser.conftest import assert_fits_width
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_ai_review,
@@ -347,3 +348,14 @@ def test_question_page_widgets_work(page, live_server, content, problems):
     popup.get_by_role("button", name="Save", exact=True).click()
     popup.wait_for_event("close")
     expect(page.locator("#id_topic option:checked")).to_have_text("Deployment")
+
+
+def test_the_statistics_page_fits_a_phone(phone_page, live_server, content):
+    learner = get_user_model().objects.get(username="alice")
+    make_history(user=learner, questions=[content], attempts_per_question=3)
+    _log_in(phone_page, live_server, "curator")
+
+    _open(phone_page, live_server.url + reverse("admin:practice_question_statistics"))
+
+    expect(phone_page.get_by_role("link", name=content.title).first).to_be_visible()
+    assert_fits_width(phone_page)
