@@ -9,6 +9,14 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _sign_up(page, username):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Password*", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password confirmation").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign up").click()
+
+
 def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
     page.goto(live_server.url + "/")
     assert_accessible(page)
@@ -16,11 +24,7 @@ def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
 
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Username").fill("newcomer")
-    page.get_by_label("Email").fill("newcomer@example.com")
-    page.get_by_label("Password*", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password confirmation").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign up").click()
+    _sign_up(page, "newcomer")
 
     expect(page).to_have_url(live_server.url + "/dashboard/")
     expect(page.get_by_text("Your account is ready")).to_be_visible()
@@ -51,11 +55,7 @@ def test_a_new_account_starts_in_the_browsers_time_zone(browser, live_server):
     context = browser.new_context(timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Username").fill("tokyo")
-    page.get_by_label("Email").fill("tokyo@example.com")
-    page.get_by_label("Password*", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password confirmation").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign up").click()
+    _sign_up(page, "tokyo")
 
     expect(page).to_have_url(live_server.url + "/dashboard/")
     assert get_user_model().objects.get(username="tokyo").profile.time_zone == "Asia/Tokyo"
