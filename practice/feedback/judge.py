@@ -32,6 +32,7 @@ MISTAKES_MAX = 3
 # Enough for a verdict on eight key points and three mistakes; a model that rambles is cut off
 # (and its broken JSON asked for once more) instead of running until the timeout.
 REPLY_MAX_TOKENS = 900
+CUT_OFF = "The AI judge's reply ran past {tokens} tokens and was cut off before its end."
 
 
 def verdict_schema(points: int) -> dict:
@@ -324,11 +325,12 @@ def judge_answer(
             raise JudgeError(
                 f"The AI judge at {config.host} refused the request (HTTP {error.status_code})."
             ) from None
-        content = reply.choices[0].message.content if reply.choices else None
+        choice = reply.choices[0] if reply.choices else None
         try:
-            return parse_verdict(content or "", key_points, answer)
+            return parse_verdict(choice.message.content if choice else "", key_points, answer)
         except JudgeError as error:
-            problem = error
+            cut_off = choice is not None and choice.finish_reason == "length"
+            problem = JudgeError(CUT_OFF.format(tokens=REPLY_MAX_TOKENS)) if cut_off else error
     raise JudgeError(f"{problem} It was asked twice.")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from practice.ai_reviews import _stall_after, recover_stalled
+from practice.feedback import judge
 from practice.feedback.judge import JudgeError, judge_answer
 from practice.models import AIReview, Attempt
 from practice.sessions import attempt_submit
@@ -48,6 +49,21 @@ def test_a_server_slower_than_the_timeout_gives_a_message_naming_the_wait(spare_
 
     assert str(failure.value) == (
         f"The AI judge at {spare_server.host} did not answer within 0.3 s."
+    )
+
+
+def test_a_reply_cut_off_at_the_token_cap_is_reported_as_cut_off(
+    model_server, judge_at, monkeypatch
+):
+    judge_at(model_server.base_url)
+    monkeypatch.setattr(judge, "REPLY_MAX_TOKENS", 30)
+
+    with pytest.raises(JudgeError) as failure:
+        judge_answer(material.question(), material.key_points(), material.STRONG_ANSWER)
+
+    assert str(failure.value) == (
+        "The AI judge's reply ran past 30 tokens and was cut off before its end. "
+        "It was asked twice."
     )
 
 
