@@ -269,3 +269,10 @@ def test_grade_answer_command_reads_standard_input(monkeypatch, capsys):
 def test_grade_answer_command_refuses_an_unknown_question():
     with pytest.raises(CommandError, match="No question with slug 'nope'"):
         call_command("grade_answer", "nope", "--file", "/dev/null")
+
+
+def test_grade_answer_command_with_the_ai_grader_and_no_judge_says_so():
+    question = make_question(key_points=[("Impute with the median", "median")])
+
+    with pytest.raises(CommandError, match="No AI judge is configured"):
+        call_command("grade_answer", question.slug, "--grader", "ai", "--file", "/dev/null")

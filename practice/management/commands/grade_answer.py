@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from practice.feedback import DEFAULT_GRADER, GRADERS, grade_answer
+from practice.feedback.judge import JudgeError
 from practice.models import Question
 
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
         "Grade an answer to one question as the app does and print the result as JSON: "
         "each key point found or not with the sentence that makes it, the share found, a "
         "suggested grade (null when the grader cannot judge correctness) and delivery notes. "
-        "Reads the answer from --file, or from standard input."
+        "Reads the answer from --file, or from standard input. --grader ai asks the AI judge "
+        "that MLCAREER_AI_* configures."
     )
 
     def add_arguments(self, parser):
@@ -32,5 +34,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         else:
             answer = sys.stdin.read()
-        result = grade_answer(question, answer, grader=grader)
+        try:
+            result = grade_answer(question, answer, grader=grader)
+        except JudgeError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
