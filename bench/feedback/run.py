@@ -307,18 +307,23 @@ def report(results: dict) -> str:
         for name, (held, total) in results["graded_above"].items():
             lines.append(f"graded {name}: {held} of {total} questions")
         lines.append("")
+    if results["bank_questions"]:
+        lines += [
+            f"prompt pasted back: {results['prompt_paste_found_percent']} % of points found on "
+            f"average; >= 50 % on {results['prompt_paste_questions_over_half']} of "
+            f"{results['bank_questions']} questions",
+            f"generic project story: {results['generic_story_found_percent']} % on average; "
+            f">= 50 % on {results['generic_story_questions_over_half']} questions",
+        ]
+    else:
+        lines.append("prompt pasted back, generic project story: not measured (--bank)")
     lines += [
-        f"prompt pasted back: {results['prompt_paste_found_percent']} % of points found on "
-        f"average; >= 50 % on {results['prompt_paste_questions_over_half']} of "
-        f"{results['bank_questions']} questions",
-        f"generic project story: {results['generic_story_found_percent']} % on average; "
-        f">= 50 % on {results['generic_story_questions_over_half']} questions",
         f"misleading grade notes: {results['misleading_notes']}",
         f"ms per answer: p50 {results['ms_per_answer']['p50']}, "
         f"p95 {results['ms_per_answer']['p95']}, max {results['ms_per_answer']['max']}",
-        "",
-        "targets: " + "; ".join(f"{name} {goal}" for name, goal in TARGETS.items()),
     ]
+    if results["grader"] == "matching":
+        lines += ["", "targets: " + "; ".join(f"{name} {goal}" for name, goal in TARGETS.items())]
     return "\n".join(lines)
 
 
