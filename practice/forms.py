@@ -125,7 +125,8 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=ANSWER_MAX_CHARS,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true"}),
+        # The one thing to do on the page: typing starts at once, no Tab through the menu.
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true", "autofocus": True}),
         error_messages={
             "max_length": "Your answer is %(show_value)d characters long; the limit is "
             "%(limit_value)d. Shorten it: interview answers are rarely that long."

@@ -150,3 +150,24 @@ def test_grading_step_lists_common_mistakes_to_check(browser, live_server, width
     assert_fits_width(page)
     assert_accessible(page)
     context.close()
+
+
+def test_the_practice_loop_runs_by_keyboard_alone(page, live_server, bank):
+    _log_in(page, live_server)
+    page.goto(live_server.url + "/practice/")
+    page.get_by_label("Number of questions").fill("2")
+    page.get_by_role("button", name="Start the session").click()
+
+    expect(page.get_by_label("Your answer")).to_be_focused()
+    page.keyboard.type("Precision counts how many flagged items are right.")
+    page.keyboard.press("Control+Enter")
+
+    expect(page.get_by_role("heading", name="What matching found in your text")).to_be_focused()
+    page.keyboard.press("3")
+    expect(page.get_by_label("3 · Correct and complete")).to_be_checked()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+    expect(page.get_by_label("Your answer")).to_be_focused()
+    graded = Attempt.objects.get(position=1, session__user__username="alice")
+    assert graded.grade == 3
