@@ -18,7 +18,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from practice.feedback import question_text
@@ -35,11 +35,6 @@ TURNED_OFF = "AI reviews were turned off before this answer was sent; nothing wa
 def ai_available() -> bool:
     """Whether the operator configured an AI judge at all."""
     return judge_config() is not None
-
-
-def ai_host() -> str:
-    config = judge_config()
-    return config.host if config else ""
 
 
 def reviews_wanted(user) -> bool:
@@ -130,8 +125,11 @@ def request_review(attempt: Attempt, *, now: dt.datetime) -> AIReview | None:
 
 def request_reviews_for_session(session, *, now: dt.datetime) -> list[AIReview]:
     """Every answer of a finished session (a mock interview sends nothing before its end)."""
-    attempts = session.attempts.filter(status=Attempt.Status.ANSWERED).select_related(
-        "question", "user__profile"
+    attempts = (
+        session.attempts.filter(status=Attempt.Status.ANSWERED)
+        .select_related("question", "user__profile")
+        # What `question_version` reads, for every answer at once.
+        .prefetch_related("question__key_points", "question__common_mistakes")
     )
     return [review for a in attempts if (review := request_review(a, now=now)) is not None]
 
@@ -220,12 +218,13 @@ def _lost_in_queue(reviews, *, now: dt.datetime) -> list[AIReview]:
     waiting = list(
         reviews.filter(status=AIReview.Status.QUEUED, requested_at__lt=now - _stall_after())
     )
-    ready = set(
-        DBTaskResult.objects.filter(
+    ready = {
+        str(task_id)
+        for task_id in DBTaskResult.objects.filter(
             id__in=[review.task_id for review in waiting if review.task_id], status="READY"
         ).values_list("id", flat=True)
-    )
-    return [review for review in waiting if review.task_id not in {str(i) for i in ready}]
+    }
+    return [review for review in waiting if review.task_id not in ready]
 
 
 def recover_stalled(*, now: dt.datetime, reviews=None) -> int:
@@ -265,13 +264,17 @@ def requeue_unfinished() -> int:
 
 
 def review_for_page(attempt: Attempt, *, now: dt.datetime) -> AIReview | None:
-    """The attempt's review as its page shows it, with a dead worker's run recovered first."""
+    """The attempt's review as its page shows it, with a dead worker's run recovered first.
+
+    The page polls every 2 s, so recovery is looked for only once the review has waited
+    longer than any live worker would take.
+    """
     reviews = AIReview.objects.filter(attempt=attempt)
-    recover_stalled(now=now, reviews=reviews.filter(~Q(status=AIReview.Status.DONE)))
+    review = reviews.first()
+    if review is None or not review.pending:
+        return review
+    waiting_since = review.started_at or review.requested_at  # running, or still queued
+    if waiting_since >= now - _stall_after():
+        return review
+    recover_stalled(now=now, reviews=reviews)
     return reviews.first()
-
-
-def verdict_of(review: AIReview | None) -> Verdict | None:
-    if review is None or review.status != AIReview.Status.DONE or not review.verdict:
-        return None
-    return Verdict.from_json(review.verdict)

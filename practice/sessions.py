@@ -231,8 +231,8 @@ def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
         coverage=coverage,
     )
     if done:
+        attempt.status, attempt.answer = Attempt.Status.ANSWERED, answer
         if not attempt.session.is_mock and ai_available():
-            attempt.refresh_from_db()
             request_review(attempt, now=now)
         session_finish_if_done(attempt.session, now=now)
     return bool(done)

@@ -17,7 +17,7 @@ ever called and no request leaves the machine.
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -151,31 +151,10 @@ class Verdict:
     grade: int
     why: str
     dropped_quotes: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {
-            "points": [
-                {"order": p.order, "text": p.text, "status": p.status, "quote": p.quote}
-                for p in self.points
-            ],
-            "incorrect": [
-                {"statement": m.statement, "correction": m.correction} for m in self.incorrect
-            ],
-            "grade": self.grade,
-            "why": self.why,
-            "dropped_quotes": self.dropped_quotes,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Verdict":
-        return cls(
-            points=[PointVerdict(**point) for point in data["points"]],
-            incorrect=[Mistake(**mistake) for mistake in data["incorrect"]],
-            grade=data["grade"],
-            why=data["why"],
-            dropped_quotes=data.get("dropped_quotes", 0),
-        )
+        """As `AIReview.verdict` stores it and the panel reads it."""
+        return asdict(self)
 
 
 def judge_request(

@@ -17,6 +17,7 @@ This grader finds what an answer mentions; it cannot tell a right statement from
 so it suggests no grade.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,10 +135,7 @@ def _meaning_allowed(sentence: _Sentence, point: _Point, prompt: frozenset[str])
 
 def is_term_list(sentence: _Sentence) -> bool:
     """Whether a sentence is only a list of terms, each piece a few words long."""
-    words_per_piece: dict[int, int] = {}
-    for i in sentence.content:
-        clause = sentence.tokens[i].clause
-        words_per_piece[clause] = words_per_piece.get(clause, 0) + 1
+    words_per_piece = Counter(sentence.tokens[i].clause for i in sentence.content)
     return max(words_per_piece.values(), default=0) <= LIST_PIECE_WORDS
 
 

@@ -588,3 +588,15 @@ def test_the_question_history_of_answers_never_reviewed_says_nothing_about_ai(
 
     assert page.count("grade 3/4") == 2
     assert not re.search(r"\bAI\b", page)
+
+
+def test_polling_a_recent_review_reads_it_once_and_looks_for_no_recovery(
+    alice_client, alice, ai, question, django_assert_num_queries
+):
+    attempt = _answered(alice, question)
+    make_ai_review(attempt, status=AIReview.Status.QUEUED)
+    alice_client.get(_url(attempt, "ai-review"))  # the session and user, read once
+
+    # The session and its user, the attempt, the review: no look at the task queue.
+    with django_assert_num_queries(4):
+        alice_client.get(_url(attempt, "ai-review"))
