@@ -120,3 +120,24 @@ def test_trusted_proxies_default_to_one_and_refuse_a_negative_count():
 
     assert default.stdout.strip() == "1", default.stderr
     assert "DJANGO_TRUSTED_PROXIES must be 0 or more" in negative.stderr
+
+
+def test_an_ai_judge_without_a_model_or_with_a_bare_host_is_refused_with_a_message():
+    without_model = _run(
+        PROBE.format(expr="s.AI_MODEL"), DJANGO_DEBUG="1", MLCAREER_AI_BASE_URL="http://x/v1"
+    )
+    bare_host = _run(
+        PROBE.format(expr="s.AI_MODEL"),
+        DJANGO_DEBUG="1",
+        MLCAREER_AI_BASE_URL="localhost:11434/v1",
+        MLCAREER_AI_MODEL="llama3",
+    )
+
+    assert "MLCAREER_AI_MODEL is not" in without_model.stderr
+    assert "must start with http:// or https://" in bare_host.stderr
+
+
+def test_without_ai_variables_there_is_no_judge():
+    result = _run(PROBE.format(expr="repr(s.AI_BASE_URL)"), DJANGO_DEBUG="1")
+
+    assert result.stdout.strip() == "''", result.stderr
