@@ -1,4 +1,5 @@
-"""Limits on requests that cost someone something: new accounts, and e-mails sent.
+"""Limits on requests that cost someone something: new accounts, e-mails sent, answers stored
+for visitors without an account.
 
 Each limit counts attempts per client address and per e-mail address in fixed windows of an
 hour, from the first attempt. The counts live in Django's cache: with REDIS_URL every app
@@ -18,7 +19,7 @@ WINDOW_SECONDS = 60 * 60
 class Limit:
     action: str
     per_ip: int
-    per_email: int
+    per_email: int | None = None  # None: counted per address only
 
 
 # Every sign-up with a well-formed e-mail counts, accepted or not, since its answer says whether
@@ -30,18 +31,31 @@ SIGNUP = Limit("signup", per_ip=10, per_email=5)
 # arrive" twice without flooding anyone's mailbox; ten from one address let several people
 # behind one router reset theirs while capping how many mailboxes one client can reach.
 PASSWORD_RESET = Limit("password-reset", per_ip=10, per_email=3)
+# A visitor's answer on the landing page runs the matcher and is stored for a day, with no
+# account to count it against. Twenty an hour from one address let several people behind one
+# router try a few questions each, and stop a script from filling the table.
+TRIAL_ANSWER = Limit("trial-answer", per_ip=20)
 
 
 def limit_hit(limit: Limit, *, ip: str, email: str) -> str | None:
     """Count one attempt from `ip` for `email`; say which is over the limit, "ip" or "email",
     or None when the attempt may go ahead. The e-mail is compared without case or spaces."""
     over_ip = _window_count(limit.action, "ip", client_network(ip)) > limit.per_ip
-    over_email = _window_count(limit.action, "email", email.strip().lower()) > limit.per_email
+    over_email = (
+        limit.per_email is not None
+        and _window_count(limit.action, "email", email.strip().lower()) > limit.per_email
+    )
     if over_ip:
         return "ip"
     if over_email:
         return "email"
     return None
+
+
+def ip_limit_hit(limit: Limit, *, ip: str) -> bool:
+    """Count one attempt from `ip`; whether it is over the limit, for limits on addresses
+    alone (no e-mail is involved)."""
+    return _window_count(limit.action, "ip", client_network(ip)) > limit.per_ip
 
 
 def client_network(ip: str) -> str:

@@ -11,11 +11,13 @@ account_urls = [
     path("delete/", views.account_delete_view, name="account-delete"),
     path("reset/", views.progress_reset_view, name="progress-reset"),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("", include("django.contrib.auth.urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("try/", views.trial_answer, name="trial-answer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(account_urls)),

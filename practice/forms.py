@@ -11,6 +11,7 @@ from practice.models import (
     Topic,
 )
 from practice.sessions import DEFAULT_QUESTIONS, SESSION_MAX_QUESTIONS, SessionRequest
+from practice.trials import ticket_read
 
 
 class QuestionFilterForm(forms.Form):
@@ -138,6 +139,53 @@ class AnswerForm(forms.Form):
         if not answer.strip():
             raise forms.ValidationError("Write your answer first, or skip the question.")
         return answer
+
+
+class TrialAnswerForm(AnswerForm):
+    """A visitor's answer on the landing page, with the signed ticket of the question shown.
+
+    The answer box takes no focus when the page opens: the landing page is read from its
+    headline. After a refused submit it has focus again, beside its error.
+    """
+
+    ticket = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    TICKET_UNREADABLE = (
+        "This page could not tell which question you answered, so here it is again with your "
+        "text: submit once more."
+    )
+    QUESTION_GONE = (
+        "That question is no longer offered here, so here is another one; your text is kept below."
+    )
+
+    def __init__(self, *args, questions: list[Question], autofocus: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.question: Question | None = None
+        self.shown_at = None
+        if not autofocus:
+            self.fields["answer"].widget.attrs.pop("autofocus", None)
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"]
+        if not answer.strip():
+            raise forms.ValidationError(
+                "Write your answer first: a few sentences are enough to get feedback."
+            )
+        return answer
+
+    def clean(self):
+        cleaned = super().clean()
+        read = ticket_read(cleaned.get("ticket") or "")
+        if read is None:
+            self.add_error(None, self.TICKET_UNREADABLE)
+            return cleaned
+        question_id, self.shown_at = read
+        self.question = next((q for q in self.questions if q.pk == question_id), None)
+        if self.question is None:
+            self.shown_at = None
+            self.add_error(None, self.QUESTION_GONE)
+        return cleaned
 
 
 class GradeForm(forms.Form):

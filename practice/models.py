@@ -573,3 +573,26 @@ class Term(models.Model):
     @property
     def equivalent_list(self) -> list[str]:
         return comma_list(self.equivalents)
+
+
+class TrialAttempt(models.Model):
+    """An answer a visitor wrote on the landing page before having an account.
+
+    Named by a random token kept in the visitor's browser session, so that signing up (or
+    logging in) in that browser turns it into the account's first answer. Kept until
+    `expires_at`, then never attached and deleted by `manage.py cleanup`. Nothing says who
+    wrote it: no user, no address.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    # A trial answer is no history: deleting a question may take it along.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="trial_attempts")
+    answer = models.TextField(max_length=ANSWER_MAX_CHARS)
+    shown_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+    seconds_taken = models.PositiveIntegerField(null=True, blank=True)
+    created = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"Trial answer to {self.question} at {self.submitted_at:%Y-%m-%d %H:%M}"

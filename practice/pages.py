@@ -8,11 +8,18 @@ from django.utils import timezone
 
 from practice.ai_reviews import ai_available, review_for_page
 from practice.feedback import Feedback, answer_feedback
-from practice.forms import AnswerForm, GradeForm
+from practice.forms import AnswerForm, GradeForm, TrialAnswerForm
 from practice.grade_notes import grade_note
 from practice.models import GRADE_DESCRIPTORS, Attempt, CommonMistake, KeyPoint, PracticeSession
 from practice.scheduling import review_due, review_forecast
 from practice.sessions import MISSED_GRADE_MAX, attempt_show, session_deadline
+from practice.trials import (
+    TRIAL_LIFETIME,
+    starter_after,
+    starter_questions,
+    ticket_for,
+    trial_pending,
+)
 
 RECENT_SESSIONS = 5
 REVIEW_LIST_LIMIT = 30
@@ -183,4 +190,52 @@ def review_page(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
         "forecast": forecast,
         "forecast_total": sum(count for _, count in forecast),
         "forecast_chart": forecast_chart_data(forecast),
+    }
+
+
+def landing_trial(
+    *,
+    token: str | None,
+    now: dt.datetime,
+    slug: str = "",
+    form: TrialAnswerForm | None = None,
+    starters: list | None = None,
+) -> dict:
+    """The landing page's try-it box for a visitor: the starter question named by `slug` (the
+    first by default) with its answer form and timer; or, once they have answered and ask for
+    no other question, their answer with the same feedback, model answer and common mistakes
+    a learner's grading step shows. With `form` (a refused submit) the form comes back with
+    its errors and the text sent. Empty when no question can be offered."""
+    starters = starter_questions() if starters is None else starters
+    if not starters:
+        return {}
+    pending = trial_pending(token, now=now)
+    hours = round(TRIAL_LIFETIME.total_seconds() / 3600)
+    if form is None and not slug and pending is not None:
+        question = pending.question
+        key_points = list(KeyPoint.objects.filter(question_id=question.pk).order_by("order"))
+        return {
+            "trial": pending,
+            "trial_question": question,
+            "trial_hours": hours,
+            "feedback": answer_feedback(pending.answer, key_points, question=question),
+            "common_mistakes": list(
+                CommonMistake.objects.filter(question_id=question.pk).order_by("order")
+            ),
+            "trial_next": starter_after(starters, question),
+        }
+    if form is not None:
+        question, shown_at = form.question or starters[0], form.shown_at or now
+    else:
+        question = next((q for q in starters if q.slug == slug), starters[0])
+        shown_at = now
+        form = TrialAnswerForm(questions=starters)
+    return {
+        "trial_form": form,
+        "trial_question": question,
+        "trial_ticket": ticket_for(question, now=shown_at),
+        "trial_shown_at": shown_at,
+        "trial_hours": hours,
+        "trial_kept": pending,
+        "trial_next": starter_after(starters, question),
     }

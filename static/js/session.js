@@ -1,6 +1,7 @@
-// The answer page of a practice session: a visible timer, draft saving while typing,
-// and Ctrl+Enter to submit. Without JavaScript the page still works; drafts are then
-// saved only when a button is pressed.
+// The answer page of a practice session (and the landing page's try-it question): a
+// visible timer, draft saving while typing, and Ctrl+Enter to submit. Without JavaScript
+// the page still works; drafts are then saved only when a button is pressed. A form with
+// no data-draft-url keeps its draft in this browser only.
 (function () {
   "use strict";
   const form = document.getElementById("answer-form");
@@ -57,6 +58,9 @@
   let lastSaved = textarea.value;
   const save = function () {
     pending = null;
+    if (!form.dataset.draftUrl) {
+      return;
+    }
     const text = textarea.value;
     if (text === lastSaved) {
       return;

@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from practice.ai_reviews import recover_stalled
 from practice.import_staging import STAGED_IMPORT_LIFETIME, staged_imports_expire
+from practice.trials import TRIAL_LIFETIME, trials_expire
 
 # Finished background tasks are kept this long for a look in the admin, then deleted: their
 # outcome is on the AI review itself, and a failed one holds a traceback.
@@ -13,14 +16,17 @@ TASK_RESULTS_KEPT_DAYS = 14
 class Command(BaseCommand):
     help = (
         "Delete what is only kept for a while: admin import files left unconfirmed for "
-        f"{STAGED_IMPORT_LIFETIME.days} day, expired log-in sessions and background task "
-        f"results older than {TASK_RESULTS_KEPT_DAYS} days; queue again the AI reviews whose "
-        "worker stopped mid-run. Safe to run at any time; run it daily (see docs/DEPLOY.md)."
+        f"{STAGED_IMPORT_LIFETIME.days} day, answers tried on the landing page and not kept "
+        f"by a sign-up within {TRIAL_LIFETIME // dt.timedelta(hours=1)} hours, expired log-in "
+        f"sessions and background task results older than {TASK_RESULTS_KEPT_DAYS} days; queue "
+        "again the AI reviews whose worker stopped mid-run. Safe to run at any time; run it "
+        "daily (see docs/DEPLOY.md)."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
         staged = staged_imports_expire(now=now)
+        trials = trials_expire(now=now)
         call_command("clearsessions")
         recovered = recover_stalled(now=now)
         call_command(
@@ -30,6 +36,7 @@ class Command(BaseCommand):
             verbosity=0,
         )
         self.stdout.write(
-            f"Deleted {staged} unconfirmed import file(s), expired sessions and old task "
-            f"results; queued {recovered} stalled AI review(s) again."
+            f"Deleted {staged} unconfirmed import file(s), {trials} expired trial answer(s), "
+            f"expired sessions and old task results; queued {recovered} stalled AI review(s) "
+            "again."
         )
