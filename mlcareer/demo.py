@@ -106,6 +106,7 @@ def demo_create(
             user=user,
             mode=PracticeSession.Mode.MOCK if mock else PracticeSession.Mode.PRACTICE,
             started_at=day,
+            clock_started_at=day if mock else None,
             finished_at=day + dt.timedelta(minutes=6 * len(chosen)),
             time_limit_seconds=sum(q.suggested_minutes for q in chosen) * 60 if mock else None,
         )
@@ -119,7 +120,7 @@ def demo_create(
                 attempts.append(
                     Attempt(session=session, user=user, question=question, position=position,
                             status=Attempt.Status.SKIPPED, shown_at=shown, submitted_at=clock,
-                            seconds_taken=seconds)
+                            seconds_taken=seconds, active_seconds=seconds, wall_seconds=seconds)
                 )  # fmt: skip
                 continue
             level = ability(question, offset / days) + 0.25 * counts.get(question.pk, 0)
@@ -140,7 +141,8 @@ def demo_create(
                 Attempt(
                     session=session, user=user, question=question, position=position,
                     status=Attempt.Status.ANSWERED, answer=text, draft=text, shown_at=shown,
-                    submitted_at=clock, seconds_taken=seconds, revealed_early=revealed,
+                    submitted_at=clock, seconds_taken=seconds, active_seconds=seconds,
+                    wall_seconds=seconds, revealed_early=revealed,
                     coverage=grade_answer(question, text, key_points=points).found_share,
                     grade=grade, graded_at=clock,
                     ticked_key_points=[point.pk for point in points[:covered]],

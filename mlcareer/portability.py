@@ -38,10 +38,16 @@ spreadsheet shows it as text instead of running it as a formula.
 Times are in UTC (ISO 8601). Questions are named by their title and slug.
 
 profile            your settings (ai_reviews: whether your answers go to the AI judge)
-practice_sessions  every practice session and mock interview
-attempts           every question you were given, with your answer, time, grade, the key points
+practice_sessions  every practice session and mock interview (clock_started_at: when you
+                   pressed Start on a mock interview; timed_out: it ended when its time ran out)
+attempts           every question you were given, with your answer, status (cut_off: a mock
+                   interview's time ran out while you wrote it), time, grade, the key points
                    you ticked (ticked_key_points, and ticked_share: their share of the
-                   question's key points) and the share automatic matching found (coverage)
+                   question's key points) and the share automatic matching found (coverage).
+                   Times in seconds: active_seconds while the page was visible, wall_seconds
+                   from the question shown to the answer sent, seconds_taken the time taken
+                   as the app shows it (the active time, or the wall time where the browser
+                   did not measure it)
 ai_reviews         the AI judge's review of each answer sent to it (session_id and position
                    name the attempt): the model asked and where it runs (host), where the
                    review stands (status; error: why it failed), its verdict per key point
@@ -84,7 +90,9 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
                 "filters",
                 "time_limit_seconds",
                 "started_at",
+                "clock_started_at",
                 "finished_at",
+                "timed_out",
             )
         ),
         "attempts": list(
@@ -101,6 +109,8 @@ def _tables(user: AbstractBaseUser) -> dict[str, list[dict]]:
                 "shown_at",
                 "submitted_at",
                 "seconds_taken",
+                "active_seconds",
+                "wall_seconds",
                 "revealed_early",
                 "coverage",
                 "ticked_key_points",

@@ -27,6 +27,7 @@ from practice.forms import TrialAnswerForm
 from practice.models import Attempt
 from practice.pages import landing_trial
 from practice.queries import topics
+from practice.sessions import active_seconds_sent
 from practice.trials import (
     LIMIT_MESSAGE,
     SESSION_KEY,
@@ -84,6 +85,7 @@ def trial_answer(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
                 now=now,
                 replaces=token or "",
+                active_seconds=active_seconds_sent(request.POST.get("active_seconds")),
             )
         except TrialLimitReached:
             form.add_error(None, LIMIT_MESSAGE)

@@ -230,6 +230,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         "attempts",
         "average_grade",
         "skipped",
+        "cut_off",
         "looked_at",
         "open_flags",
     )
@@ -283,6 +284,10 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     @admin.display(description="skipped", ordering="skip_count")
     def skipped(self, question):
         return _share(question.skip_count, question.attempt_count)
+
+    @admin.display(description="cut off at time-up", ordering="cut_off_count")
+    def cut_off(self, question):
+        return _share(question.cut_off_count, question.attempt_count)
 
     @admin.display(description="answer looked at", ordering="looked_count")
     def looked_at(self, question):

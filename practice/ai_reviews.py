@@ -83,7 +83,7 @@ def request_review(attempt: Attempt, *, now: dt.datetime) -> AIReview | None:
     A verdict already given on the same text, question version and model is copied at once;
     past the daily limit the review is recorded as limited and nothing is sent.
     """
-    if attempt.status != Attempt.Status.ANSWERED or not attempt.answer.strip():
+    if attempt.status not in Attempt.GRADABLE_STATUSES or not attempt.answer.strip():
         return None
     if not reviews_wanted(attempt.user):
         return None
@@ -126,7 +126,7 @@ def request_review(attempt: Attempt, *, now: dt.datetime) -> AIReview | None:
 def request_reviews_for_session(session, *, now: dt.datetime) -> list[AIReview]:
     """Every answer of a finished session (a mock interview sends nothing before its end)."""
     attempts = (
-        session.attempts.filter(status=Attempt.Status.ANSWERED)
+        session.attempts.filter(status__in=Attempt.GRADABLE_STATUSES)
         .select_related("question", "user__profile")
         # What `question_version` reads, for every answer at once.
         .prefetch_related("question__key_points", "question__common_mistakes")

@@ -337,7 +337,19 @@ class PracticeSession(models.Model):
         null=True, blank=True, help_text="Mock interviews only: the total time allowed."
     )
     started_at = models.DateTimeField()
+    # A mock interview's clock runs from the learner's press on Start, not from its creation:
+    # the deadline is computed from it on the server, so a reload changes nothing.
+    clock_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Mock interviews only: when the learner pressed Start; the time runs from it.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
+    timed_out = models.BooleanField(
+        "ended at time-up",
+        default=False,
+        help_text="Mock interviews only: ended by the clock, not by the last answer.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -360,15 +372,20 @@ class PracticeSession(models.Model):
 
 
 class Attempt(models.Model):
-    """One question of a session: shown, then answered or skipped, then graded."""
+    """One question of a session: shown, then answered, cut off or skipped, then graded."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Not answered yet"
         ANSWERED = "answered", "Answered"
+        # A mock interview's time ran out while the answer was being written: the text is
+        # recorded as it stood, and is not counted as answered.
+        CUT_OFF = "cut_off", "Cut off at time-up"
         SKIPPED = "skipped", "Skipped"
 
-    # An attempt counts as practice once the question was answered or skipped.
-    DONE_STATUSES = (Status.ANSWERED, Status.SKIPPED)
+    # An attempt counts as practice once the question was answered, cut off or skipped.
+    DONE_STATUSES = (Status.ANSWERED, Status.CUT_OFF, Status.SKIPPED)
+    # What has a text for the learner to grade (and the AI judge to review).
+    GRADABLE_STATUSES = (Status.ANSWERED, Status.CUT_OFF)
 
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(
@@ -382,7 +399,28 @@ class Attempt(models.Model):
     answer = models.TextField(blank=True, max_length=ANSWER_MAX_CHARS)
     shown_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    seconds_taken = models.PositiveIntegerField(null=True, blank=True)
+    # The time taken, as every page and statistic shows it: the active time where the browser
+    # measured it, else the wall time.
+    seconds_taken = models.PositiveIntegerField(
+        "time taken (s)",
+        null=True,
+        blank=True,
+        help_text="What pages and statistics show: the active time, or the wall time when the "
+        "browser did not measure it.",
+    )
+    active_seconds = models.PositiveIntegerField(
+        "active time (s)",
+        null=True,
+        blank=True,
+        help_text="Seconds the question's page was visible, as the browser measured them "
+        "(never more than the wall time); empty when the browser sent none.",
+    )
+    wall_seconds = models.PositiveIntegerField(
+        "wall time (s)",
+        null=True,
+        blank=True,
+        help_text="Seconds from the question first shown to the answer recorded, on the server.",
+    )
     revealed_early = models.BooleanField(
         "looked at the answer", default=False, help_text="The model answer was shown first."
     )
@@ -437,7 +475,7 @@ class Attempt(models.Model):
                 name="attempt_ticked_share_range",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "answered", "skipped"]),
+                condition=Q(status__in=["pending", "answered", "cut_off", "skipped"]),
                 name="attempt_status_valid",
             ),
         ]

@@ -12,7 +12,13 @@ from practice.forms import AnswerForm, GradeForm, TrialAnswerForm
 from practice.grade_notes import grade_note
 from practice.models import GRADE_DESCRIPTORS, Attempt, CommonMistake, KeyPoint, PracticeSession
 from practice.scheduling import review_due, review_forecast
-from practice.sessions import MISSED_GRADE_MAX, attempt_show, session_deadline
+from practice.sessions import (
+    MISSED_GRADE_MAX,
+    attempt_show,
+    mock_pacing,
+    session_deadline,
+    session_ms_left,
+)
 from practice.trials import (
     TRIAL_LIFETIME,
     starter_after,
@@ -23,6 +29,8 @@ from practice.trials import (
 
 RECENT_SESSIONS = 5
 REVIEW_LIST_LIMIT = 30
+# A mock interview warns when this many seconds are left.
+TIME_WARNINGS = (300, 60)
 
 
 def _grade_form(key_points: list[KeyPoint], feedback: Feedback, data=None) -> GradeForm:
@@ -42,6 +50,24 @@ def _mean_percent(shares: list[float | None]) -> int | None:
     return round(100 * sum(known) / len(known)) if known else None
 
 
+def ready_page(session: PracticeSession) -> dict:
+    """The "ready?" screen of a mock interview before its clock starts: how many questions,
+    the time for all of them and about how long each."""
+    questions = session.attempts.count()
+    return {
+        "session": session,
+        "pacing": mock_pacing(time_limit_seconds=session.time_limit_seconds, questions=questions),
+    }
+
+
+def time_warning(ms_left: int | None) -> int | None:
+    """The warning a mock interview shows with this much time left: 5 (minutes), 1, or None."""
+    if ms_left is None:
+        return None
+    passed = [seconds // 60 for seconds in TIME_WARNINGS if ms_left <= seconds * 1000]
+    return passed[-1] if passed else None
+
+
 def session_page(
     session: PracticeSession,
     *,
@@ -56,7 +82,8 @@ def session_page(
     step = "answer"
     if not session.is_mock:
         current = next(
-            (a for a in attempts if a.status == Attempt.Status.ANSWERED and a.grade is None), None
+            (a for a in attempts if a.status in Attempt.GRADABLE_STATUSES and a.grade is None),
+            None,
         )
         step = "grade" if current else step
     if current is None:
@@ -79,6 +106,22 @@ def session_page(
     if step == "answer":
         attempt_show(current, now=now)
         context["answer_form"] = answer_form or AnswerForm(initial={"answer": current.draft})
+        context["elapsed_seconds"] = max(0, round((now - current.shown_at).total_seconds()))
+        if context["deadline"] is not None:
+            ms_left = session_ms_left(session, now=now)
+            pacing = mock_pacing(
+                time_limit_seconds=session.time_limit_seconds, questions=len(attempts)
+            )
+            context.update(
+                ms_left=ms_left,
+                time_warning=time_warning(ms_left),
+                pacing=pacing,
+                aim_left=pacing.aim_left(current.position),
+                behind_pace=(
+                    current.position < len(attempts)
+                    and ms_left < pacing.aim_left(current.position) * 1000
+                ),
+            )
     else:
         feedback = answer_feedback(current.answer, key_points, question=current.question)
         context["feedback"] = feedback
@@ -92,10 +135,25 @@ def session_page(
     return context
 
 
+def time_up_note(attempt: Attempt, *, deadline: dt.datetime | None) -> str:
+    """How a question of a mock interview that ran out of time was recorded."""
+    if attempt.status == Attempt.Status.CUT_OFF:
+        return "cut off at time-up: recorded as it stood"
+    if attempt.status == Attempt.Status.ANSWERED:
+        return "answered in time"
+    if attempt.shown_at is None:
+        return "not reached: recorded as skipped"
+    at_time_up = deadline is not None and attempt.submitted_at is not None
+    if at_time_up and attempt.submitted_at >= deadline:
+        return "nothing typed at time-up: recorded as skipped"
+    return "skipped"
+
+
 def session_summary(session: PracticeSession, *, grade_data: dict | None = None) -> dict:
     """Per question: time, grade, key points ticked, feedback, the grade note and common
-    mistakes; totals (the mean share of key points ticked, and matching's mean finding beside it
-    as a suggestion); what to review next."""
+    mistakes; totals (the mean grade and the mean share of key points ticked once every answer
+    is graded, matching's mean finding beside it as a suggestion); what to review next; and,
+    for a mock interview that ran out of time, how each question was recorded."""
     attempts = list(
         session.attempts.select_related("question__topic", "ai_review")
         .prefetch_related(
@@ -107,12 +165,13 @@ def session_summary(session: PracticeSession, *, grade_data: dict | None = None)
         .order_by("position")
     )
     grade_data = grade_data or {}
+    deadline = session_deadline(session)
     rows = []
     for attempt in attempts:
         key_points = list(attempt.question.key_points.all())
         feedback = (
             answer_feedback(attempt.answer, key_points, question=attempt.question)
-            if attempt.status == Attempt.Status.ANSWERED
+            if attempt.status in Attempt.GRADABLE_STATUSES
             else None
         )
         needs_grade = feedback is not None and attempt.grade is None
@@ -134,21 +193,31 @@ def session_summary(session: PracticeSession, *, grade_data: dict | None = None)
                     if needs_grade
                     else None
                 ),
+                "time_up_note": (
+                    time_up_note(attempt, deadline=deadline) if session.timed_out else ""
+                ),
             }
         )
-    answered = [a for a in attempts if a.status == Attempt.Status.ANSWERED]
-    graded = [a.grade for a in answered if a.grade is not None]
+    gradable = [a for a in attempts if a.status in Attempt.GRADABLE_STATUSES]
+    graded = [a.grade for a in gradable if a.grade is not None]
+    all_graded = bool(gradable) and len(graded) == len(gradable)
     return {
         "session": session,
         "rows": rows,
-        "answered": len(answered),
+        "deadline": deadline,
+        "answered": sum(a.status == Attempt.Status.ANSWERED for a in attempts),
+        # Cut off by the clock: gradable, but counted apart from the answers finished in time.
+        "cut_off": sum(a.status == Attempt.Status.CUT_OFF for a in attempts),
         "skipped": sum(a.status == Attempt.Status.SKIPPED for a in attempts),
         "total_seconds": sum(a.seconds_taken or 0 for a in attempts),
-        "mean_grade": sum(graded) / len(graded) if graded else None,
+        "gradable_count": len(gradable),
+        "graded_count": len(graded),
+        # No average of part of the answers: it would change as the rest are graded.
+        "mean_grade": sum(graded) / len(graded) if all_graded else None,
         # The learner's ticks are the figure; matching's finding is shown as its suggestion.
-        "mean_ticked": _mean_percent([a.ticked_share for a in answered]),
-        "mean_found": _mean_percent([a.coverage for a in answered]),
-        "has_ai_reviews": any(hasattr(a, "ai_review") for a in answered),
+        "mean_ticked": _mean_percent([a.ticked_share for a in gradable]) if all_graded else None,
+        "mean_found": _mean_percent([a.coverage for a in gradable]),
+        "has_ai_reviews": any(hasattr(a, "ai_review") for a in gradable),
         "ungraded": sum(1 for row in rows if row["grade_form"] is not None),
         "review_next": [
             a

@@ -80,7 +80,7 @@ def questions_pick(
         attempted = Attempt.objects.filter(
             user=user,
             question=OuterRef("pk"),
-            status__in=[Attempt.Status.ANSWERED, Attempt.Status.SKIPPED],
+            status__in=Attempt.DONE_STATUSES,
         )
         fresh = candidates.exclude(pk__in=[q.pk for q in picked]).filter(~Exists(attempted))
         picked += list(fresh.order_by("?")[: request.count - len(picked)])
@@ -100,7 +100,8 @@ def session_start(
 ) -> PracticeSession:
     """Create a session with its questions in order; raises NoQuestionsError if none fit.
 
-    A mock interview gets the sum of the questions' suggested minutes as its time limit.
+    A mock interview gets the sum of the questions' suggested minutes as its time limit; its
+    clock starts only when the learner presses Start (session_clock_start).
     """
     if questions is None:
         questions = questions_pick(user=user, request=request, now=now)
@@ -155,25 +156,107 @@ def session_start_for_question(
     return session_start(user=user, request=SessionRequest(count=1), now=now, questions=[question])
 
 
+def session_waiting_to_start(session: PracticeSession) -> bool:
+    """A mock interview whose learner has not pressed Start yet: its clock is not running."""
+    return session.is_mock and session.clock_started_at is None and session.finished_at is None
+
+
+def session_clock_start(session: PracticeSession, *, now: dt.datetime) -> bool:
+    """Start a mock interview's clock (the learner pressed Start); False if it already runs.
+
+    The session's start moves to the same moment, so its date is when it was taken.
+    """
+    started = PracticeSession.objects.filter(
+        pk=session.pk, mode=PracticeSession.Mode.MOCK, clock_started_at__isnull=True
+    ).update(clock_started_at=now, started_at=now)
+    if started:
+        session.clock_started_at = session.started_at = now
+    return bool(started)
+
+
 def session_deadline(session: PracticeSession) -> dt.datetime | None:
-    if session.time_limit_seconds is None:
+    """When a mock interview's time runs out: its time limit after Start. None in practice
+    mode and before Start."""
+    if session.time_limit_seconds is None or session.clock_started_at is None:
         return None
-    return session.started_at + dt.timedelta(seconds=session.time_limit_seconds)
+    return session.clock_started_at + dt.timedelta(seconds=session.time_limit_seconds)
+
+
+def session_past_deadline(session: PracticeSession, *, now: dt.datetime) -> bool:
+    deadline = session_deadline(session)
+    return deadline is not None and now > deadline
+
+
+def session_ms_left(session: PracticeSession, *, now: dt.datetime) -> int | None:
+    """Milliseconds left before the deadline (0 once it has passed); None without one."""
+    deadline = session_deadline(session)
+    if deadline is None:
+        return None
+    return max(0, int((deadline - now).total_seconds() * 1000))
+
+
+@dataclass(frozen=True)
+class MockPacing:
+    """A mock interview's plan: its questions, the time for all and about how long each."""
+
+    questions: int
+    total_seconds: int
+    per_question_seconds: int
+
+    def aim_left(self, position: int) -> int:
+        """The time that should be left when question `position` is done, to keep pace."""
+        return max(0, self.total_seconds - position * self.total_seconds // self.questions)
+
+
+def mock_pacing(*, time_limit_seconds: int, questions: int) -> MockPacing:
+    """The total split evenly, rounded as a person would say it: to the minute from two
+    minutes a question, else to five seconds."""
+    per_question = time_limit_seconds / max(1, questions)
+    step = 60 if per_question >= 120 else 5
+    return MockPacing(
+        questions=questions,
+        total_seconds=time_limit_seconds,
+        per_question_seconds=max(step, round(per_question / step) * step),
+    )
 
 
 def session_expire(session: PracticeSession, *, now: dt.datetime) -> bool:
-    """End a mock interview whose time is up: unanswered questions become skipped."""
+    """End a mock interview whose time ran out more than MOCK_GRACE_SECONDS ago, with the
+    drafts as the server saved them (see session_time_up); False if it is not due.
+
+    Within the grace the page itself sends the answer as it stands (it submits at 0:00).
+    """
     deadline = session_deadline(session)
     if session.finished_at or deadline is None:
         return False
     if now <= deadline + dt.timedelta(seconds=MOCK_GRACE_SECONDS):
         return False
+    return session_time_up(session, now=now)
+
+
+def session_time_up(session: PracticeSession, *, now: dt.datetime) -> bool:
+    """End a mock interview at its deadline: each question still open is recorded as it
+    stood, its saved draft as an answer cut off at time-up, or as skipped when nothing was
+    typed (a question never reached among them); False if it had already ended."""
+    deadline = session_deadline(session)
+    if deadline is None:
+        raise ValueError("Only a mock interview whose clock runs has a time-up.")
     with transaction.atomic():
-        session.attempts.filter(status=Attempt.Status.PENDING).update(
-            status=Attempt.Status.SKIPPED, submitted_at=deadline
+        if session.finished_at or session.timed_out:
+            return False
+        ended = PracticeSession.objects.filter(pk=session.pk, timed_out=False).update(
+            timed_out=True
         )
+        session.timed_out = True
+        for attempt in session.attempts.filter(status=Attempt.Status.PENDING).select_related(
+            "question"
+        ):
+            if attempt.draft.strip():
+                _record_answer(attempt, answer=attempt.draft, end=deadline, cut_off=True)
+            else:
+                _record_skip(attempt, end=deadline)
         session_finish_if_done(session, now=now)
-    return True
+    return bool(ended)
 
 
 def session_finish_if_done(session: PracticeSession, *, now: dt.datetime) -> bool:
@@ -214,40 +297,124 @@ def _seconds_since(start: dt.datetime | None, now: dt.datetime) -> int | None:
     return None if start is None else max(0, round((now - start).total_seconds()))
 
 
-def attempt_submit(attempt: Attempt, *, answer: str, now: dt.datetime) -> bool:
-    """Record the answer with its time and the share of key points matching finds in it (a
-    suggestion for the learner, not their record); False if already recorded.
+def active_seconds_sent(raw) -> int | None:
+    """The active seconds a browser sent with an answer, as a whole number; None when it
+    sent none or nothing readable (the page without JavaScript)."""
+    try:
+        return int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
 
-    The update is conditional on the attempt still pending, so a double submit stores once.
-    """
+
+def clamp_active_seconds(active: int | None, *, wall: int | None) -> int | None:
+    """The browser's count of the seconds the page was visible, kept between 0 and the
+    wall time the server measured: a browser can hide time, never add it."""
+    if active is None or wall is None:
+        return None
+    return min(max(0, active), wall)
+
+
+def attempt_times(
+    *, shown_at: dt.datetime | None, end: dt.datetime, active_seconds: int | None = None
+) -> dict:
+    """The time fields of an attempt recorded at `end`: wall time from first shown, active
+    time as the browser measured it (clamped), and the time taken of record — the active time
+    where there is one, else the wall time."""
+    wall = _seconds_since(shown_at, end)
+    active = clamp_active_seconds(active_seconds, wall=wall)
+    return {
+        "wall_seconds": wall,
+        "active_seconds": active,
+        "seconds_taken": active if active is not None else wall,
+    }
+
+
+def _record_answer(
+    attempt: Attempt,
+    *,
+    answer: str,
+    end: dt.datetime,
+    cut_off: bool,
+    active_seconds: int | None = None,
+) -> bool:
     points = list(KeyPoint.objects.filter(question_id=attempt.question_id).order_by("order"))
     coverage = grade_answer(attempt.question, answer, key_points=points).found_share
+    status = Attempt.Status.CUT_OFF if cut_off else Attempt.Status.ANSWERED
+    times = attempt_times(shown_at=attempt.shown_at, end=end, active_seconds=active_seconds)
     done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
-        status=Attempt.Status.ANSWERED,
-        answer=answer,
-        draft=answer,
-        submitted_at=now,
-        seconds_taken=_seconds_since(attempt.shown_at, now),
-        coverage=coverage,
+        status=status, answer=answer, draft=answer, submitted_at=end, coverage=coverage, **times
     )
     if done:
-        attempt.status, attempt.answer = Attempt.Status.ANSWERED, answer
-        if not attempt.session.is_mock and ai_available():
+        attempt.status, attempt.answer, attempt.draft = status, answer, answer
+        attempt.submitted_at, attempt.coverage = end, coverage
+        for field, value in times.items():
+            setattr(attempt, field, value)
+    return bool(done)
+
+
+def _record_skip(attempt: Attempt, *, end: dt.datetime, active_seconds: int | None = None) -> bool:
+    times = (
+        attempt_times(shown_at=attempt.shown_at, end=end, active_seconds=active_seconds)
+        if attempt.shown_at
+        else {}
+    )
+    done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
+        status=Attempt.Status.SKIPPED, submitted_at=end, **times
+    )
+    if done:
+        attempt.status, attempt.submitted_at = Attempt.Status.SKIPPED, end
+        for field, value in times.items():
+            setattr(attempt, field, value)
+    return bool(done)
+
+
+def attempt_submit(
+    attempt: Attempt, *, answer: str, now: dt.datetime, active_seconds: int | None = None
+) -> bool:
+    """Record the answer with its times (see attempt_times) and the share of key points
+    matching finds in it (a suggestion for the learner, not their record); False if already
+    recorded.
+
+    Past a mock interview's deadline the server holds the clock: the text is recorded as cut
+    off at time-up (an empty one as skipped), its time counted to the deadline, and the
+    interview ends. The update is conditional on the attempt still pending, so a double submit
+    stores once.
+    """
+    session = attempt.session
+    deadline = session_deadline(session)
+    if deadline is not None and now > deadline:
+        if answer.strip():
+            done = _record_answer(
+                attempt, answer=answer, end=deadline, cut_off=True, active_seconds=active_seconds
+            )
+        else:
+            done = _record_skip(attempt, end=deadline, active_seconds=active_seconds)
+        session_time_up(session, now=now)
+        return done
+    done = _record_answer(
+        attempt, answer=answer, end=now, cut_off=False, active_seconds=active_seconds
+    )
+    if done:
+        if not session.is_mock and ai_available():
             request_review(attempt, now=now)
-        session_finish_if_done(attempt.session, now=now)
-    return bool(done)
+        session_finish_if_done(session, now=now)
+    return done
 
 
-def attempt_skip(attempt: Attempt, *, now: dt.datetime) -> bool:
-    """Record the question as skipped; False if it was already answered or skipped."""
-    done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
-        status=Attempt.Status.SKIPPED,
-        submitted_at=now,
-        seconds_taken=_seconds_since(attempt.shown_at, now),
-    )
+def attempt_skip(attempt: Attempt, *, now: dt.datetime, active_seconds: int | None = None) -> bool:
+    """Record the question as skipped; False if it was already answered or skipped.
+
+    Past a mock interview's deadline the skip is dated at the deadline and the interview ends.
+    """
+    deadline = session_deadline(attempt.session)
+    if deadline is not None and now > deadline:
+        done = _record_skip(attempt, end=deadline, active_seconds=active_seconds)
+        session_time_up(attempt.session, now=now)
+        return done
+    done = _record_skip(attempt, end=now, active_seconds=active_seconds)
     if done:
         session_finish_if_done(attempt.session, now=now)
-    return bool(done)
+    return done
 
 
 def attempt_reveal(attempt: Attempt) -> None:
@@ -274,7 +441,7 @@ def attempt_grade(
     ticked_share = len(ticked) / len(valid_ids) if valid_ids else None
     with transaction.atomic():
         done = Attempt.objects.filter(
-            pk=attempt.pk, status=Attempt.Status.ANSWERED, grade__isnull=True
+            pk=attempt.pk, status__in=Attempt.GRADABLE_STATUSES, grade__isnull=True
         ).update(grade=grade, ticked_key_points=ticked, ticked_share=ticked_share, graded_at=now)
         if done:
             attempt.grade, attempt.graded_at = grade, now

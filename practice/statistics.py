@@ -17,7 +17,9 @@ def _count_per_question(rows: QuerySet) -> Coalesce:
 
 
 def questions_with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:
-    """Annotate attempt count, graded count, mean grade, skips, looked-at answers, open flags.
+    """Annotate attempt count, graded count, mean grade, skips, answers cut off at a mock
+    interview's time-up (counted apart from the answers finished in time), looked-at answers
+    and open flags.
 
     Each figure is its own subquery so that joins never multiply one another.
     """
@@ -34,6 +36,7 @@ def questions_with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:
         graded_count=_count_per_question(graded),
         mean_grade=Subquery(mean_grade[:1]),
         skip_count=_count_per_question(done.filter(status=Attempt.Status.SKIPPED)),
+        cut_off_count=_count_per_question(done.filter(status=Attempt.Status.CUT_OFF)),
         looked_count=_count_per_question(done.filter(revealed_early=True)),
         open_flag_count=_count_per_question(QuestionFlag.objects.filter(resolved_at__isnull=True)),
     )

@@ -25,6 +25,7 @@ from practice.sessions import (
     _seconds_since,
     attempt_show,
     attempt_submit,
+    clamp_active_seconds,
     session_start,
 )
 
@@ -98,6 +99,7 @@ def trial_submit(
     ip: str,
     now: dt.datetime,
     replaces: str = "",
+    active_seconds: int | None = None,
 ) -> TrialAttempt:
     """Store a visitor's answer for a day; it takes the place of their earlier one (the one
     named by `replaces`, the token their session holds).
@@ -120,13 +122,21 @@ def trial_submit(
             answer=answer,
             shown_at=shown_at,
             submitted_at=now,
-            seconds_taken=_seconds_since(shown_at, now),
+            seconds_taken=_time_taken(shown_at, now, active_seconds),
             created=now,
             expires_at=now + TRIAL_LIFETIME,
         )
         if replaces:
             TrialAttempt.objects.filter(token=replaces).delete()
     return trial
+
+
+def _time_taken(shown_at: dt.datetime | None, now: dt.datetime, active: int | None) -> int | None:
+    """The time the page was visible, as the browser counted it, within the wall time; the
+    wall time when the browser sent no count."""
+    wall = _seconds_since(shown_at, now)
+    visible = clamp_active_seconds(active, wall=wall)
+    return visible if visible is not None else wall
 
 
 def trial_pending(token: str | None, *, now: dt.datetime) -> TrialAttempt | None:
@@ -163,7 +173,9 @@ def trial_attach(*, user: AbstractBaseUser, token: str | None, now: dt.datetime)
     attempt.session = session
     if trial.shown_at is not None:
         attempt_show(attempt, now=trial.shown_at)
-    attempt_submit(attempt, answer=trial.answer, now=trial.submitted_at)
+    attempt_submit(
+        attempt, answer=trial.answer, now=trial.submitted_at, active_seconds=trial.seconds_taken
+    )
     return attempt
 
 

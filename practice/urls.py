@@ -25,6 +25,7 @@ attempt_urls = [
 
 session_urls = [
     path("", sessions.session_detail, name="session-detail"),
+    path("start/", sessions.session_begin, name="session-begin"),
     path("summary/", sessions.session_summary_view, name="session-summary"),
     path("retry/", sessions.session_retry, name="session-retry"),
     path("attempts/<int:attempt_pk>/", include(attempt_urls)),

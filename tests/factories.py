@@ -147,11 +147,16 @@ def make_question(*, topic=None, skills=None, key_points=None, mistakes=(), **fi
 def make_session(
     *, user, questions=None, mode=PracticeSession.Mode.PRACTICE, started_at=None, **fields
 ):
-    """A session of the given questions (two new ones by default), all still pending."""
+    """A session of the given questions (two new ones by default), all still pending.
+
+    A mock interview's clock runs from its start, as if Start was pressed; pass
+    clock_started_at=None for one still on its "ready?" screen.
+    """
     questions = questions if questions is not None else [make_question(), make_question()]
-    session = PracticeSession.objects.create(
-        user=user, mode=mode, started_at=started_at or timezone.now(), **fields
-    )
+    started_at = started_at or timezone.now()
+    if mode == PracticeSession.Mode.MOCK:
+        fields.setdefault("clock_started_at", started_at)
+    session = PracticeSession.objects.create(user=user, mode=mode, started_at=started_at, **fields)
     Attempt.objects.bulk_create(
         Attempt(session=session, user=user, question=question, position=position)
         for position, question in enumerate(questions, start=1)

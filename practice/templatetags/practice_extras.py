@@ -34,6 +34,29 @@ def duration(seconds) -> str:
 
 
 @register.filter
+def clock(seconds) -> str:
+    """192 → "3:12", as a stopwatch shows it; 3725 → "62:05"."""
+    if seconds is None or seconds == "":
+        return "–"
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def duration_words(seconds) -> str:
+    """1440 → "24 minutes"; 70 → "1 minute 10 seconds"; 45 → "45 seconds"."""
+    if seconds is None or seconds == "":
+        return "–"
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((minutes, "minute"), (rest, "second"))
+        if n
+    ]
+    return " ".join(parts) or "0 seconds"
+
+
+@register.filter
 def percent(fraction) -> str:
     """0.8 → "80%"."""
     if fraction is None or fraction == "":

@@ -11,19 +11,24 @@ from practice.ai_reviews import retry_review, review_for_page
 from practice.forms import AnswerForm, GradeForm, SessionStartForm
 from practice.grade_notes import grade_note
 from practice.models import ANSWER_MAX_CHARS, Attempt
-from practice.pages import session_page, session_summary, start_page
+from practice.pages import ready_page, session_page, session_summary, start_page
 from practice.queries import topics
 from practice.sessions import (
     NoQuestionsError,
+    active_seconds_sent,
     attempt_grade,
     attempt_reveal,
     attempt_save_draft,
     attempt_skip,
     attempt_submit,
     quick_start_request,
+    session_clock_start,
+    session_deadline,
     session_expire,
+    session_past_deadline,
     session_retry_missed,
     session_start,
+    session_waiting_to_start,
 )
 
 NO_QUESTIONS = (
@@ -32,9 +37,12 @@ NO_QUESTIONS = (
 )
 
 
-TIME_UP = (
-    "Time is up: the interview has ended. Questions you had not answered are recorded as skipped."
-)
+def _late_text_note(session) -> str:
+    deadline = timezone.localtime(session_deadline(session))
+    return (
+        f"Time was up at {deadline:%H:%M}: the text you sent after it was not recorded. Each "
+        "answer stands as it was saved at time-up."
+    )
 
 
 def _start_form(data=None):
@@ -67,11 +75,21 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_for_user(user=request.user, pk=pk)
+    if session_waiting_to_start(session):
+        return render(request, "practice/session_ready.html", ready_page(session))
     session_expire(session, now=timezone.now())
     page = session_page(session, now=timezone.now())
     if page is None:
         return redirect("practice:session-summary", pk=session.pk)
     return render(request, "practice/session_detail.html", page)
+
+
+@require_POST
+def session_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a mock interview's clock; pressed again (or reloaded), it changes nothing."""
+    session = session_for_user(user=request.user, pk=pk)
+    session_clock_start(session, now=timezone.now())
+    return redirect("practice:session-detail", pk=session.pk)
 
 
 def _render_step(request, session, **forms):
@@ -81,22 +99,40 @@ def _render_step(request, session, **forms):
     return render(request, "practice/session_detail.html", page)
 
 
+def _sent_text(request: HttpRequest) -> str:
+    return request.POST.get("answer", "")[:ANSWER_MAX_CHARS]
+
+
 @cut_oversized_post
 @require_POST
 def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
-    now = timezone.now()
-    if session_expire(attempt.session, now=now):
-        messages.warning(request, TIME_UP)
+    session, now = attempt.session, timezone.now()
+    if session_waiting_to_start(session):
+        return redirect("practice:session-detail", pk=pk)
+    text = _sent_text(request)
+    if session_expire(session, now=now):
+        if text.strip() and text != attempt.draft:
+            messages.warning(request, _late_text_note(session))
         return redirect("practice:session-summary", pk=pk)
     if attempt.status != Attempt.Status.PENDING:
-        messages.info(request, "That answer was already recorded.")
+        if session.timed_out:
+            messages.warning(request, _late_text_note(session))
+        else:
+            messages.info(request, "That answer was already recorded.")
         return redirect("practice:session-detail", pk=pk)
+    active = active_seconds_sent(request.POST.get("active_seconds"))
+    if session_past_deadline(session, now=now):
+        # Sent at time-up (the page submits itself at 0:00): recorded as cut off, even empty.
+        attempt_submit(attempt, answer=text, now=now, active_seconds=active)
+        return redirect("practice:session-summary", pk=pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
-        return _render_step(request, attempt.session, answer_form=form)
-    if not attempt_submit(attempt, answer=form.cleaned_data["answer"], now=now):
+        attempt_save_draft(attempt, text=text)
+        return _render_step(request, session, answer_form=form)
+    if not attempt_submit(
+        attempt, answer=form.cleaned_data["answer"], now=now, active_seconds=active
+    ):
         messages.info(request, "That answer was already recorded.")
     return redirect("practice:session-detail", pk=pk)
 
@@ -104,8 +140,15 @@ def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
 @require_POST
 def attempt_skip_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
-    attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
-    attempt_skip(attempt, now=timezone.now())
+    session, now = attempt.session, timezone.now()
+    if session_waiting_to_start(session):
+        return redirect("practice:session-detail", pk=pk)
+    if session_expire(session, now=now):
+        return redirect("practice:session-summary", pk=pk)
+    attempt_save_draft(attempt, text=_sent_text(request))
+    attempt_skip(
+        attempt, now=now, active_seconds=active_seconds_sent(request.POST.get("active_seconds"))
+    )
     return redirect("practice:session-detail", pk=pk)
 
 
@@ -116,7 +159,7 @@ def attempt_reveal_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
     if attempt.session.is_mock:
         messages.error(request, "A mock interview shows the model answers at the end.")
     elif attempt.status == Attempt.Status.PENDING:
-        attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
+        attempt_save_draft(attempt, text=_sent_text(request))
         attempt_reveal(attempt)
     return redirect("practice:session-detail", pk=pk)
 
@@ -127,6 +170,13 @@ def attempt_draft_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
     text = request.POST.get("answer", "")
     if len(text) > ANSWER_MAX_CHARS:
         return HttpResponse("The draft is over the answer length limit.", status=400)
+    now = timezone.now()
+    if session_waiting_to_start(attempt.session) or session_past_deadline(
+        attempt.session, now=now
+    ):
+        # After time-up the draft stands as it was; the page sends its text with the submit.
+        session_expire(attempt.session, now=now)
+        return HttpResponse(status=409)
     saved = attempt_save_draft(attempt, text=text)
     return HttpResponse(status=204 if saved else 409)
 

@@ -92,6 +92,11 @@ def test_a_mock_interview_grades_at_the_end(page, live_server, bank):
     page.get_by_label("Number of questions").fill("2")
     page.get_by_role("button", name="Start the session").click()
 
+    # The clock waits for the learner: the plan first, then Start.
+    expect(page.get_by_text("2 questions, 6 minutes: about 3 minutes each.")).to_be_visible()
+    expect(page.get_by_role("button", name="Start the interview")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Question 1 of 2 · about 3 minutes each")).to_be_visible()
     expect(page.get_by_role("timer")).to_contain_text("Time left: 5:")
     expect(page.get_by_role("button", name="Show the model answer first")).to_have_count(0)
     for text in ("Precision and recall both matter.", "I do not remember."):
@@ -102,9 +107,16 @@ def test_a_mock_interview_grades_at_the_end(page, live_server, bank):
     expect(page.get_by_text("Grade your 2 answers below")).to_be_visible()
     assert_accessible(page)
     first = page.locator("article").first
+    # The model answer is open beside the grade, not folded away.
+    expect(
+        first.get_by_text("Precision is the share of flagged items that are right.")
+    ).to_be_visible()
     first.get_by_text("3 · Correct and complete").click()
     first.get_by_role("button", name="Save grade").click()
     expect(page.get_by_text("Grade your 1 answer below")).to_be_visible()
+    # No average of half the answers: the count of those graded instead.
+    expect(page.get_by_text("1 of 2 graded")).to_be_visible()
+    expect(page.get_by_text("3.0 / 4")).to_have_count(0)
     assert Attempt.objects.filter(grade=3).count() == 1
 
 

@@ -95,6 +95,34 @@ def test_export_holds_everything_of_mine_and_nothing_of_others(alice_client, two
     assert json.loads(archive.read("profile.json"))[0]["username"] == "alice"
 
 
+def test_export_holds_the_active_and_wall_time_and_the_time_up_of_a_mock_interview(
+    alice_client, alice
+):
+    make_history(user=alice, questions=[make_question()])
+    attempt = Attempt.objects.get(user=alice)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status="cut_off", active_seconds=192, wall_seconds=245, seconds_taken=192
+    )
+    PracticeSession.objects.filter(pk=attempt.session_id).update(
+        mode="mock", timed_out=True, clock_started_at=attempt.shown_at
+    )
+
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    [row] = json.loads(archive.read("attempts.json"))
+    assert (row["status"], row["active_seconds"], row["wall_seconds"], row["seconds_taken"]) == (
+        "cut_off",
+        192,
+        245,
+        192,
+    )
+    [session] = json.loads(archive.read("practice_sessions.json"))
+    assert session["timed_out"] is True and session["clock_started_at"]
+    [csv_row] = csv.DictReader(io.StringIO(archive.read("attempts.csv").decode()))
+    assert (csv_row["active_seconds"], csv_row["wall_seconds"]) == ("192", "245")
+    assert "wall_seconds" in archive.read("README.txt").decode()
+
+
 def test_export_holds_the_ai_judges_review_of_each_of_my_answers(
     alice_client, alice, bob, two_users_with_data
 ):

@@ -77,3 +77,52 @@ def test_ticked_share_is_filled_for_answers_graded_before_it_existed():
     finally:  # the rest of the suite needs the latest schema
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _time_migration():
+    """This migration and the one before it, found by name: the numbers may change."""
+    graph = MigrationExecutor(connection).loader.graph
+    [node] = [n for n in graph.nodes if n[0] == "practice" and n[1].endswith("_cut_off")]
+    [parent] = [p for p in graph.node_map[node].parents if p.key[0] == "practice"]
+    return parent.key, node
+
+
+def _time_fields_filled():
+    before, after = _time_migration()
+    old = _migrate([before])
+    user = old.get_model("auth", "User").objects.create(username="candidate")
+    topic = old.get_model("practice", "Topic").objects.create(name="Metrics", slug="metrics")
+    question = old.get_model("practice", "Question").objects.create(
+        title="Q", slug="q", prompt="?", difficulty="easy", kind="conceptual", topic=topic,
+        model_answer="!", status="published",
+    )  # fmt: skip
+    sessions = old.get_model("practice", "PracticeSession").objects
+    now = timezone.now()
+    mock = sessions.create(user=user, mode="mock", time_limit_seconds=600, started_at=now)
+    practice = sessions.create(user=user, mode="practice", started_at=now)
+    timed = old.get_model("practice", "Attempt").objects.create(
+        session=practice, user=user, question=question, position=1, status="answered",
+        shown_at=now, submitted_at=now, seconds_taken=707,
+    )  # fmt: skip
+
+    new = _migrate([after])
+    clock = new.get_model("practice", "PracticeSession").objects.in_bulk([mock.pk, practice.pk])
+    # A mock interview already under way keeps the clock it had, from its start.
+    assert clock[mock.pk].clock_started_at == now
+    assert clock[practice.pk].clock_started_at is None
+    attempt = new.get_model("practice", "Attempt").objects.get(pk=timed.pk)
+    # The time recorded before was the server's: the wall time.
+    assert (attempt.wall_seconds, attempt.active_seconds, attempt.seconds_taken) == (
+        707,
+        None,
+        707,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_and_attempts_recorded_before_the_clock_changes_keep_their_times():
+    try:
+        _time_fields_filled()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -91,6 +91,15 @@ def test_practice_is_counted_on_the_users_own_day(alice, bob):
 
 
 @pytest.mark.django_db
+def test_an_answer_cut_off_at_time_up_counts_as_a_day_of_practice(alice):
+    evening = dt.datetime(2026, 6, 14, 20, 0, tzinfo=dt.UTC)
+    _answered(alice, make_question(), evening, status=Attempt.Status.CUT_OFF)
+    _answered(alice, make_question(), evening, status=Attempt.Status.PENDING)
+
+    assert practice_by_day(user=alice, today=D, zone=UTC) == {dt.date(2026, 6, 14): 1}
+
+
+@pytest.mark.django_db
 def test_true_retention_counts_reviews_only_by_month(alice):
     q1, q2 = make_question(), make_question()
     may, june = dt.datetime(2026, 5, 10, tzinfo=dt.UTC), dt.datetime(2026, 6, 10, tzinfo=dt.UTC)

@@ -363,7 +363,9 @@ def test_mock_answer_after_the_deadline_ends_the_interview(alice_client, alice, 
         _attempt_url(session, attempt, "submit"), {"answer": "too late"}, follow=True
     )
 
-    assert "Time is up" in response.content.decode()
+    page = response.content.decode()
+    assert "Time is up" in page
+    assert "the text you sent after it was not recorded" in page
     assert set(session.attempts.values_list("status", flat=True)) == {"skipped"}
 
 
@@ -516,6 +518,24 @@ def test_page_queries_do_not_grow_with_history(client, history, django_assert_ma
         client.get(f"/practice/sessions/{finished.pk}/summary/")
     with django_assert_max_num_queries(12):
         client.get("/practice/review/")
+    ready = make_session(user=user, questions=questions[:4], mode="mock", clock_started_at=None)
+    ready.time_limit_seconds = 1200
+    ready.save()
+    with django_assert_max_num_queries(12):
+        assert (
+            "Start the interview" in client.get(f"/practice/sessions/{ready.pk}/").content.decode()
+        )
+    timed_out = make_session(
+        user=user,
+        questions=questions[:4],
+        mode="mock",
+        time_limit_seconds=60,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    client.get(f"/practice/sessions/{timed_out.pk}/summary/")  # ends it
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/practice/sessions/{timed_out.pk}/summary/").content.decode()
+        assert "Time is up" in page
     with django_assert_max_num_queries(12):
         client.get("/practice/")
     with django_assert_max_num_queries(12):
@@ -746,3 +766,246 @@ def test_mock_interview_lists_common_mistakes_only_in_the_summary(alice_client, 
     assert summary.count("Check your answer for these common mistakes") == 2
     assert summary.count(MISTAKES[0][0]) == 2
     assert summary.count(MISTAKES[1][1]) == 1
+
+
+# A mock interview, as in a real one: ready, start, warnings, time-up
+
+
+def _start_mock(client, count=4):
+    client.post("/practice/", {"start": "1", "mode": "mock", "source": "new", "count": count})
+    return PracticeSession.objects.get(mode="mock")
+
+
+def test_a_mock_interview_opens_on_a_ready_screen_with_its_plan_and_no_clock(
+    alice_client, bank, django_assert_max_num_queries
+):
+    session = _start_mock(alice_client)
+
+    with django_assert_max_num_queries(8):
+        page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    assert "4 questions, 20 minutes: about 5 minutes each." in page
+    assert "Start the interview" in page
+    assert "Your answer" not in page  # no question is shown before Start
+    session.refresh_from_db()
+    assert session.clock_started_at is None
+    assert not session.attempts.filter(shown_at__isnull=False).exists()
+
+
+def test_an_answer_cannot_be_sent_before_start(alice_client, bank):
+    session = _start_mock(alice_client, count=2)
+    first = session.attempts.get(position=1)
+
+    response = alice_client.post(_attempt_url(session, first, "submit"), {"answer": "Early"})
+
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    first.refresh_from_db()
+    assert first.status == "pending"
+    assert (
+        alice_client.post(_attempt_url(session, first, "draft"), {"answer": "x"}).status_code
+        == 409
+    )
+
+
+def test_start_sets_the_clock_and_a_reload_or_second_press_does_not_reset_it(alice_client, bank):
+    session = _start_mock(alice_client)
+    before = timezone.now()
+
+    response = alice_client.post(f"/practice/sessions/{session.pk}/start/")
+
+    assert response.url == f"/practice/sessions/{session.pk}/"
+    session.refresh_from_db()
+    started = session.clock_started_at
+    assert started >= before
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "Question 1 of 4 · about 5 minutes each" in page
+    assert "move on to the next question when the clock shows about 15:00" in page
+    assert re.search(r'data-ms-left="(1[12]\d{5})"', page)  # just under 20 minutes
+    alice_client.post(f"/practice/sessions/{session.pk}/start/")
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+    session.refresh_from_db()
+    assert session.clock_started_at == started
+
+
+def _running_mock(user, questions, *, seconds_left, limit=600):
+    return make_session(
+        user=user,
+        questions=questions,
+        mode="mock",
+        started_at=timezone.now() - dt.timedelta(seconds=limit - seconds_left),
+        time_limit_seconds=limit,
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds_left", "warning"),
+    [
+        (400, None),
+        (250, "Less than 5 minutes left."),
+        (50, "Less than 1 minute left."),
+    ],
+)
+def test_the_page_warns_at_five_minutes_and_one_in_a_live_region(
+    alice_client, alice, bank, seconds_left, warning
+):
+    session = _running_mock(alice, bank[:2], seconds_left=seconds_left)
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+
+    region = re.search(
+        r'<div id="time-warning"[^>]*aria-live="assertive"[^>]*>(.*?)</div>', page, re.S
+    )
+    assert region, "the warnings have a live region"
+    if warning:
+        assert warning in region.group(1)
+        assert 'class="alert' in region.group(1)
+    else:
+        assert "left" not in region.group(1)
+
+
+def test_an_answer_sent_just_after_the_deadline_is_recorded_as_cut_off(alice_client, alice, bank):
+    session = _running_mock(alice, bank[:3], seconds_left=30)
+    first, second, third = session.attempts.order_by("position")
+    alice_client.post(_attempt_url(session, first, "submit"), {"answer": "Recall matters."})
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+    PracticeSession.objects.filter(pk=session.pk).update(
+        clock_started_at=timezone.now() - dt.timedelta(seconds=605)
+    )
+
+    response = alice_client.post(
+        _attempt_url(session, second, "submit"),
+        {"answer": "Precision is the share of", "active_seconds": "20"},
+    )
+
+    assert response.url == f"/practice/sessions/{session.pk}/summary/"
+    statuses = dict(session.attempts.values_list("position", "status"))
+    assert statuses == {1: "answered", 2: "cut_off", 3: "skipped"}
+    second.refresh_from_db()
+    assert second.answer == "Precision is the share of"
+
+
+def test_the_time_up_page_says_how_each_answer_was_recorded(
+    alice_client, alice, bank, django_assert_max_num_queries
+):
+    session = _running_mock(alice, bank[:3], seconds_left=30)
+    first, second, _ = session.attempts.order_by("position")
+    alice_client.post(_attempt_url(session, first, "submit"), {"answer": "Recall matters."})
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+    alice_client.post(_attempt_url(session, second, "draft"), {"answer": "Precision is half"})
+    PracticeSession.objects.filter(pk=session.pk).update(
+        clock_started_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+
+    with django_assert_max_num_queries(25):
+        page = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+
+    assert '<h1 class="h3">Time is up</h1>' in page
+    assert "Question 0 — <strong>answered in time</strong>" in page
+    assert "Question 1 — <strong>cut off at time-up: recorded as it stood</strong>" in page
+    assert "Question 2 — <strong>not reached: recorded as skipped</strong>" in page
+    assert 'Cut off at time-up</dt><dd class="h4 mb-0">1</dd>' in page
+    assert 'Answered</dt><dd class="h4 mb-0">1</dd>' in page
+    assert "Precision is half" in page
+    assert "Grade your 2 answers below" in page  # the cut-off one is gradable too
+
+
+def test_a_draft_after_the_deadline_is_refused(alice_client, alice, bank):
+    session = _running_mock(alice, bank[:2], seconds_left=30)
+    first = session.attempts.get(position=1)
+    alice_client.post(_attempt_url(session, first, "draft"), {"answer": "In time"})
+    PracticeSession.objects.filter(pk=session.pk).update(
+        clock_started_at=timezone.now() - dt.timedelta(seconds=605)
+    )
+
+    response = alice_client.post(
+        _attempt_url(session, first, "draft"), {"answer": "In time, more"}
+    )
+
+    assert response.status_code == 409
+    first.refresh_from_db()
+    assert first.draft == "In time"
+
+
+def test_the_summary_shows_no_average_until_every_answer_is_graded(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2], mode="mock", time_limit_seconds=600)
+    first, second = session.attempts.order_by("position")
+    for attempt in (first, second):
+        alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+    alice_client.post(_attempt_url(session, first, "grade"), {"grade": "4", "next": "summary"})
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+    assert "1 of 2 graded" in page
+    assert "4.0 / 4" not in page
+
+    alice_client.post(_attempt_url(session, second, "grade"), {"grade": "2", "next": "summary"})
+    page = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+    assert "3.0 / 4" in page
+    assert "graded</dd>" not in page
+
+
+def test_the_model_answer_is_open_beside_the_grade_of_a_mock_answer(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2], mode="mock", time_limit_seconds=600)
+    first, second = session.attempts.order_by("position")
+    for attempt in (first, second):
+        alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+    alice_client.post(_attempt_url(session, first, "grade"), {"grade": "3", "next": "summary"})
+
+    page = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+
+    articles = page.split("<article")[1:]
+    assert "<details>" in articles[0]  # graded: folded away
+    assert "<details open>" in articles[1]  # waiting for its grade: open
+
+
+# Honest time
+
+
+def test_the_active_time_sent_is_stored_and_shown_as_the_time_taken(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        shown_at=timezone.now() - dt.timedelta(seconds=245)
+    )
+
+    alice_client.post(
+        _attempt_url(session, attempt, "submit"), {"answer": "recall", "active_seconds": "192"}
+    )
+
+    attempt.refresh_from_db()
+    assert (attempt.active_seconds, attempt.seconds_taken) == (192, 192)
+    assert attempt.wall_seconds in (245, 246)
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert f"You took 3:12 (4:0{attempt.wall_seconds - 240} on the page)." in page
+
+
+def test_an_active_time_over_the_wall_time_is_cut_to_it(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+
+    alice_client.post(
+        _attempt_url(session, attempt, "submit"), {"answer": "recall", "active_seconds": "99999"}
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.active_seconds == attempt.wall_seconds == attempt.seconds_taken
+    assert attempt.wall_seconds < 60
+
+
+def test_without_javascript_the_time_taken_is_the_wall_time(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:1])
+    attempt = session.attempts.get()
+    alice_client.get(f"/practice/sessions/{session.pk}/")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        shown_at=timezone.now() - dt.timedelta(seconds=100)
+    )
+
+    alice_client.post(_attempt_url(session, attempt, "submit"), {"answer": "recall"})
+
+    attempt.refresh_from_db()
+    assert attempt.active_seconds is None
+    assert attempt.seconds_taken == attempt.wall_seconds >= 100
+    page = alice_client.get(f"/practice/sessions/{session.pk}/").content.decode()
+    assert "on the page" not in page
+    assert f"You took 1:4{attempt.wall_seconds - 100}." in page

@@ -4,20 +4,29 @@ import pytest
 
 from practice.models import Attempt, PracticeSession, Question, ReviewCard
 from practice.sessions import (
+    MOCK_GRACE_SECONDS,
     NoQuestionsError,
     SessionRequest,
+    active_seconds_sent,
     attempt_grade,
     attempt_reveal,
     attempt_save_draft,
     attempt_show,
     attempt_skip,
     attempt_submit,
+    attempt_times,
+    clamp_active_seconds,
+    mock_pacing,
     questions_pick,
     quick_start_request,
+    session_clock_start,
+    session_deadline,
     session_expire,
     session_retry_missed,
     session_start,
     session_start_for_question,
+    session_time_up,
+    session_waiting_to_start,
     weakest_skills,
 )
 from tests.factories import make_history, make_question, make_session, make_skill, make_topic
@@ -220,8 +229,245 @@ def test_mock_past_its_time_ends_with_unanswered_questions_skipped(alice):
 
     session.refresh_from_db()
     assert session.finished_at is not None
+    assert session.timed_out
     statuses = dict(session.attempts.values_list("position", "status"))
     assert statuses == {1: "answered", 2: "skipped"}
+
+
+# The clock of a mock interview
+
+
+def test_a_mock_interview_waits_for_start_before_its_clock_runs(alice):
+    make_question(), make_question()
+    mock = _start(alice, count=2, mode="mock")
+
+    assert session_waiting_to_start(mock)
+    assert mock.clock_started_at is None
+    assert session_deadline(mock) is None
+    # Nothing runs out while the learner reads the "ready?" screen, however long.
+    assert not session_expire(mock, now=NOW + dt.timedelta(days=2))
+
+
+def test_pressing_start_sets_the_deadline_from_that_moment_and_a_second_press_changes_nothing(
+    alice,
+):
+    make_question(), make_question()
+    mock = _start(alice, count=2, mode="mock")
+    pressed = NOW + dt.timedelta(minutes=3)
+
+    assert session_clock_start(mock, now=pressed)
+    assert not session_clock_start(mock, now=pressed + dt.timedelta(minutes=4))
+
+    mock.refresh_from_db()
+    assert mock.clock_started_at == mock.started_at == pressed
+    assert session_deadline(mock) == pressed + dt.timedelta(minutes=10)
+    assert not session_waiting_to_start(mock)
+
+
+def test_a_practice_session_has_no_clock_to_start(alice):
+    practice = make_session(user=alice)
+
+    assert not session_waiting_to_start(practice)
+    assert not session_clock_start(practice, now=NOW)
+    assert session_deadline(practice) is None
+
+
+def test_pacing_splits_the_time_evenly_as_a_person_would_say_it():
+    four = mock_pacing(time_limit_seconds=24 * 60, questions=4)
+    assert four.per_question_seconds == 6 * 60
+    assert [four.aim_left(position) for position in (1, 2, 3, 4)] == [1080, 720, 360, 0]
+    assert mock_pacing(time_limit_seconds=27 * 60, questions=4).per_question_seconds == 7 * 60
+    assert mock_pacing(time_limit_seconds=70, questions=2).per_question_seconds == 35
+
+
+def _mock(alice, *, questions=2, limit=600):
+    session = make_session(
+        user=alice,
+        questions=[make_question() for _ in range(questions)],
+        mode="mock",
+        started_at=NOW,
+        time_limit_seconds=limit,
+    )
+    return session, list(session.attempts.order_by("position"))
+
+
+def test_an_answer_sent_before_the_deadline_is_answered(alice):
+    session, (first, _) = _mock(alice)
+    attempt_show(first, now=NOW)
+
+    assert attempt_submit(first, answer="Recall first.", now=NOW + dt.timedelta(seconds=599))
+
+    first.refresh_from_db()
+    assert first.status == Attempt.Status.ANSWERED
+    session.refresh_from_db()
+    assert session.finished_at is None and not session.timed_out
+
+
+def test_an_answer_sent_after_the_deadline_is_cut_off_and_ends_the_interview(alice):
+    session, (first, second) = _mock(alice)
+    attempt_show(first, now=NOW + dt.timedelta(seconds=100))
+    deadline = NOW + dt.timedelta(seconds=600)
+
+    assert attempt_submit(
+        first, answer="Precision is the share of", now=deadline + dt.timedelta(seconds=2)
+    )
+
+    first.refresh_from_db()
+    assert first.status == Attempt.Status.CUT_OFF
+    assert first.answer == "Precision is the share of"
+    # Its time stops at the deadline, and so does its date.
+    assert (first.submitted_at, first.wall_seconds, first.seconds_taken) == (deadline, 500, 500)
+    second.refresh_from_db()
+    assert second.status == Attempt.Status.SKIPPED
+    session.refresh_from_db()
+    assert session.timed_out and session.finished_at is not None
+
+
+def test_an_empty_answer_sent_after_the_deadline_is_skipped_not_cut_off(alice):
+    session, (first,) = _mock(alice, questions=1)
+    attempt_show(first, now=NOW)
+
+    attempt_submit(first, answer="  ", now=NOW + dt.timedelta(seconds=601))
+
+    first.refresh_from_db()
+    assert first.status == Attempt.Status.SKIPPED
+    session.refresh_from_db()
+    assert session.timed_out
+
+
+def test_time_up_records_each_open_question_as_it_stood(alice):
+    session, (answered, typing, empty, unseen) = _mock(alice, questions=4)
+    attempt_show(answered, now=NOW)
+    attempt_submit(answered, answer="In time.", now=NOW + dt.timedelta(seconds=200))
+    for attempt in (typing, empty):
+        attempt_show(attempt, now=NOW + dt.timedelta(seconds=200))
+    attempt_save_draft(typing, text="Half a sentence about")
+
+    assert session_time_up(session, now=NOW + dt.timedelta(minutes=30))
+    assert not session_time_up(session, now=NOW + dt.timedelta(minutes=31))
+
+    rows = {a.pk: a for a in session.attempts.all()}
+    assert rows[answered.pk].status == Attempt.Status.ANSWERED
+    assert rows[typing.pk].status == Attempt.Status.CUT_OFF
+    assert rows[typing.pk].answer == "Half a sentence about"
+    assert rows[typing.pk].coverage is not None
+    assert rows[typing.pk].wall_seconds == 400
+    assert rows[empty.pk].status == Attempt.Status.SKIPPED
+    assert rows[unseen.pk].status == Attempt.Status.SKIPPED
+    assert rows[unseen.pk].seconds_taken is None
+    deadline = NOW + dt.timedelta(seconds=600)
+    assert {rows[a.pk].submitted_at for a in (typing, empty, unseen)} == {deadline}
+
+
+def test_a_skip_after_the_deadline_is_dated_at_the_deadline_and_ends_the_interview(alice):
+    session, (first, second) = _mock(alice)
+    attempt_show(first, now=NOW)
+
+    attempt_skip(first, now=NOW + dt.timedelta(seconds=610))
+
+    first.refresh_from_db()
+    assert (first.status, first.submitted_at) == ("skipped", NOW + dt.timedelta(seconds=600))
+    second.refresh_from_db()
+    assert second.status == "skipped"
+
+
+def test_expiry_waits_out_the_grace_for_the_page_to_send_its_answer(alice):
+    session, (first, _) = _mock(alice)
+    attempt_show(first, now=NOW)
+    attempt_save_draft(first, text="Saved before the end")
+    deadline = NOW + dt.timedelta(seconds=600)
+
+    assert not session_expire(session, now=deadline + dt.timedelta(seconds=MOCK_GRACE_SECONDS))
+    assert session_expire(session, now=deadline + dt.timedelta(seconds=MOCK_GRACE_SECONDS + 1))
+
+    first.refresh_from_db()
+    assert (first.status, first.answer) == ("cut_off", "Saved before the end")
+
+
+def test_a_cut_off_answer_is_graded_like_any_other(alice):
+    session, (first, _) = _mock(alice)
+    attempt_show(first, now=NOW)
+    attempt_submit(first, answer="Precision is", now=NOW + dt.timedelta(seconds=601))
+    first.refresh_from_db()
+
+    assert attempt_grade(first, grade=1, ticked_key_points=[], now=NOW + dt.timedelta(hours=1))
+
+    first.refresh_from_db()
+    assert (first.status, first.grade) == ("cut_off", 1)
+    assert ReviewCard.objects.filter(user=alice, question=first.question).exists()
+
+
+def test_a_question_cut_off_counts_as_practised_for_new_question_picks(alice):
+    session, (first,) = _mock(alice, questions=1)
+    attempt_show(first, now=NOW)
+    attempt_submit(first, answer="Half", now=NOW + dt.timedelta(seconds=601))
+
+    assert questions_pick(user=alice, request=SessionRequest(source="new"), now=NOW) == []
+
+
+# Active time
+
+
+@pytest.mark.parametrize(
+    ("active", "wall", "kept"),
+    [
+        (30, 60, 30),
+        (60, 60, 60),
+        (90, 60, 60),  # a browser can hide time, never add it
+        (-5, 60, 0),
+        (None, 60, None),  # no count sent (no JavaScript)
+        (10, None, None),
+    ],
+)
+def test_active_time_is_kept_between_zero_and_the_wall_time(active, wall, kept):
+    assert clamp_active_seconds(active, wall=wall) == kept
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [("42", 42), (" 7 ", 7), ("-3", -3), ("", None), (None, None), ("abc", None),
+     ("1.5", None), ("9" * 5000, None)],
+)  # fmt: skip
+def test_the_active_seconds_a_browser_sends_are_read_as_a_whole_number_or_not_at_all(sent, read):
+    assert active_seconds_sent(sent) == read
+
+
+def test_time_taken_is_the_active_time_else_the_wall_time():
+    shown = NOW
+    end = NOW + dt.timedelta(seconds=245)
+
+    assert attempt_times(shown_at=shown, end=end, active_seconds=192) == {
+        "wall_seconds": 245,
+        "active_seconds": 192,
+        "seconds_taken": 192,
+    }
+    assert attempt_times(shown_at=shown, end=end, active_seconds=None) == {
+        "wall_seconds": 245,
+        "active_seconds": None,
+        "seconds_taken": 245,
+    }
+
+
+def test_an_answer_stores_both_times_with_the_active_one_as_time_taken(alice):
+    attempt = make_session(user=alice).attempts.get(position=1)
+    attempt_show(attempt, now=NOW)
+
+    attempt_submit(
+        attempt, answer="An answer", now=NOW + dt.timedelta(seconds=707), active_seconds=95
+    )
+
+    attempt.refresh_from_db()
+    assert (attempt.active_seconds, attempt.wall_seconds, attempt.seconds_taken) == (95, 707, 95)
+
+
+def test_a_skip_stores_both_times_too(alice):
+    attempt = make_session(user=alice).attempts.get(position=1)
+    attempt_show(attempt, now=NOW)
+
+    attempt_skip(attempt, now=NOW + dt.timedelta(seconds=50), active_seconds=500)
+
+    attempt.refresh_from_db()
+    assert (attempt.active_seconds, attempt.wall_seconds, attempt.seconds_taken) == (50, 50, 50)
 
 
 def test_retry_takes_the_questions_graded_0_or_1(alice):
@@ -322,3 +568,13 @@ def test_a_longer_session_holding_the_question_is_not_reused(alice):
 
     assert single != longer
     assert single.attempts.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("ms_left", "warning"),
+    [(None, None), (301_000, None), (300_000, 5), (61_000, 5), (60_000, 1), (0, 1)],
+)
+def test_a_mock_interview_warns_at_five_minutes_then_at_one(ms_left, warning):
+    from practice.pages import time_warning
+
+    assert time_warning(ms_left) == warning

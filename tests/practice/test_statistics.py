@@ -23,6 +23,31 @@ def test_usage_figures_per_question_do_not_multiply(alice, bob):
     assert row.open_flag_count == 2
 
 
+def test_answers_cut_off_at_time_up_are_counted_apart_from_skips(alice):
+    question = make_question()
+    make_history(user=alice, questions=[question], attempts_per_question=2, grade=3)
+    for status in ("cut_off", "cut_off", "skipped"):
+        attempt = make_session(user=alice, questions=[question]).attempts.get()
+        Attempt.objects.filter(pk=attempt.pk).update(status=status)
+
+    row = questions_with_usage(Question.objects.filter(pk=question.pk)).get()
+
+    assert (row.attempt_count, row.skip_count, row.cut_off_count) == (5, 1, 2)
+
+
+def test_the_question_list_in_admin_shows_the_share_cut_off(client, editor, alice):
+    question = make_question(title="Long one")
+    make_history(user=alice, questions=[question], attempts_per_question=3, grade=2)
+    attempt = make_session(user=alice, questions=[question]).attempts.get()
+    Attempt.objects.filter(pk=attempt.pk).update(status="cut_off")
+    client.force_login(editor)
+
+    changelist = client.get("/admin/practice/question/").content.decode()
+
+    assert "Cut off at time-up" in changelist
+    assert '<td class="field-cut_off">25%</td>' in changelist
+
+
 def test_content_statistics_rank_missed_unused_and_flagged(alice):
     hard, easy, unused, few = (make_question(title=t) for t in ("Hard", "Easy", "Unused", "Few"))
     make_history(user=alice, questions=[hard], attempts_per_question=3, grade=0)
