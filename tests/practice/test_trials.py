@@ -110,6 +110,31 @@ def test_a_trial_answer_is_kept_a_day_with_its_time():
     assert trial_pending("", now=NOW) is None
 
 
+def test_a_trial_answer_takes_the_time_the_page_was_visible_within_the_wall_time():
+    question = _starter()
+    shown = NOW - dt.timedelta(seconds=300)
+    visible = trial_submit(
+        question=question,
+        answer=ANSWER,
+        shown_at=shown,
+        ip="198.51.100.1",
+        now=NOW,
+        active_seconds=40,
+    )
+    inflated = trial_submit(
+        question=question,
+        answer=ANSWER + " More.",
+        shown_at=shown,
+        ip="198.51.100.2",
+        now=NOW,
+        active_seconds=9_999,
+    )
+    assert (visible.seconds_taken, inflated.seconds_taken) == (40, 300)
+
+    attempt = trial_attach(user=make_user(), token=visible.token, now=NOW)
+    assert (attempt.seconds_taken, attempt.active_seconds, attempt.wall_seconds) == (40, 40, 300)
+
+
 def test_the_same_answer_sent_twice_is_stored_once():
     question = _starter()
     first = _submit(question)
