@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
@@ -75,10 +77,26 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_step(request, session, **forms):
+    """The session's current step: the whole page, or for htmx only the step (with the due
+    count out of band) to swap in place. When nothing is left, on to the summary."""
     page = session_page(session, now=timezone.now(), **forms)
     if page is None:
+        if request.htmx:
+            return HttpResponseClientRedirect(
+                reverse("practice:session-summary", kwargs={"pk": session.pk})
+            )
         return redirect("practice:session-summary", pk=session.pk)
+    if request.htmx:
+        return render(request, "practice/session_step.html", {**page, "partial": True})
     return render(request, "practice/session_detail.html", page)
+
+
+def _next_step(request, session):
+    """After a step is recorded: a redirect to the session page, or by htmx the next step
+    itself, so that a review goes from card to card without reloading the page."""
+    if request.htmx:
+        return _render_step(request, session)
+    return redirect("practice:session-detail", pk=session.pk)
 
 
 @cut_oversized_post
@@ -91,14 +109,14 @@ def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
         return redirect("practice:session-summary", pk=pk)
     if attempt.status != Attempt.Status.PENDING:
         messages.info(request, "That answer was already recorded.")
-        return redirect("practice:session-detail", pk=pk)
+        return _next_step(request, attempt.session)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
         return _render_step(request, attempt.session, answer_form=form)
     if not attempt_submit(attempt, answer=form.cleaned_data["answer"], now=now):
         messages.info(request, "That answer was already recorded.")
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_POST
@@ -106,7 +124,7 @@ def attempt_skip_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRes
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
     attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
     attempt_skip(attempt, now=timezone.now())
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @cut_oversized_post
@@ -118,7 +136,7 @@ def attempt_reveal_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
     elif attempt.status == Attempt.Status.PENDING:
         attempt_save_draft(attempt, text=request.POST.get("answer", "")[:ANSWER_MAX_CHARS])
         attempt_reveal(attempt)
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_POST
@@ -137,9 +155,9 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
     back_to_summary = request.POST.get("next") == "summary"
     if attempt.grade is not None:  # a form sent again, or from another tab
         messages.info(request, "That grade was already recorded.")
-        return redirect(
-            "practice:session-summary" if back_to_summary else "practice:session-detail", pk=pk
-        )
+        if back_to_summary:
+            return redirect("practice:session-summary", pk=pk)
+        return _next_step(request, attempt.session)
     key_points = list(attempt.question.key_points.order_by("order"))
     form = GradeForm(request.POST, key_points=key_points)
     if not form.is_valid():
@@ -161,7 +179,7 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
         messages.warning(request, note)
     if back_to_summary:
         return redirect("practice:session-summary", pk=pk)
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_safe
