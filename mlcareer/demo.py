@@ -1,9 +1,12 @@
 """A demo learner with months of realistic history, for screenshots, trials and benchmarks."""
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from fsrs import Card
@@ -30,17 +33,41 @@ class DemoReport:
     assessments: int
 
 
-def _answer_text(points: list[KeyPoint], covered: int, rng: random.Random) -> str:
-    """A plausible answer that mentions the first `covered` key points by one of their keywords."""
-    parts = ["Here is how I would approach it."]
-    for point in points[:covered]:
-        keyword = rng.choice(point.keyword_list or [point.text])
-        parts.append(
-            f"I would start from {keyword}, because {point.text[0].lower()}{point.text[1:]}."
-        )
-    if covered < len(points):
-        parts.append("I am less sure about the rest, so I would ask a clarifying question.")
-    return " ".join(parts)
+DEMO_ANSWERS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "answers.json"
+
+# How good each kind of written answer is, on the 0-4 scale, and the grades it may get.
+QUALITY_LEVELS = {"short": 0.5, "mistake": 1, "partial": 2, "strong": 3.5}
+QUALITY_GRADES = {"short": (0, 1), "mistake": (0, 1), "partial": (2, 2), "strong": (3, 4)}
+
+
+@dataclass(frozen=True)
+class DemoAnswer:
+    """One answer the demo learner gives, written for its question, and how good it is."""
+
+    quality: str
+    text: str
+
+    def grade_for(self, level: int) -> int:
+        """The grade the learner gives this answer: their level, held within the answer's
+        quality (a strong answer gets 3 or 4, a partial one 2, a weak one 0 or 1)."""
+        low, high = QUALITY_GRADES[self.quality]
+        return max(low, min(high, level))
+
+
+def demo_answers(path: Path = DEMO_ANSWERS) -> dict[str, list[DemoAnswer]]:
+    """The demo learner's answers by question slug, from the data file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        slug: [DemoAnswer(quality=a["quality"], text=a["text"]) for a in answers]
+        for slug, answers in data["answers"].items()
+    }
+
+
+def answer_for(answers: list[DemoAnswer], level: int, rng: random.Random) -> DemoAnswer:
+    """The answer a learner at `level` (0-4) writes: one of the quality nearest that level."""
+    distance = {a: abs(QUALITY_LEVELS[a.quality] - level) for a in answers}
+    nearest = min(distance.values())
+    return rng.choice([a for a in answers if distance[a] == nearest])
 
 
 @transaction.atomic
@@ -55,18 +82,32 @@ def demo_create(
     seed: int = 42,
 ) -> DemoReport:
     """Create `username` with `days` of practice ending at `now`, reviews replayed with FSRS,
-    and three self-assessments. Needs the shipped content (load_content) first."""
+    and three self-assessments. Needs the shipped content (load_content) first.
+
+    The learner practises the questions of the demo answers file, answering each with one of
+    the answers written for it: strong, partial, mistaken or short as their ability at the
+    time allows, graded to match, with the key points the answer makes ticked.
+    """
     rng = random.Random(seed)
+    written = demo_answers()
     users = get_user_model().objects
     if users.filter(username=username).exists():
         if not replace:
             raise DemoError(f"The user “{username}” already exists; pass --replace to rebuild it.")
         users.filter(username=username).delete()
-    questions = list(Question.objects.published().prefetch_related("key_points", "skills"))
+    questions = list(
+        Question.objects.published()
+        .filter(slug__in=written)
+        .order_by("slug")
+        .prefetch_related("key_points", "skills")
+    )
     skills = list(Skill.objects.all())
     role = RoleProfile.objects.filter(slug="ml-engineer").first() or RoleProfile.objects.first()
     if not questions or not skills:
-        raise DemoError("There are no published questions or skills. Run load_content first.")
+        raise DemoError(
+            "None of the demo's questions is published, or there are no skills. "
+            "Run load_content first."
+        )
     user = account_create(username=username, email=f"{username}@example.com", password=password)
     profile = user.profile
     profile.display_name = "Demo learner"
@@ -82,6 +123,16 @@ def demo_create(
     def ability(question: Question, progress: float) -> float:
         ids = [s.pk for s in question.skills.all()] or [skills[0].pk]
         return sum(start_ability[i] + growth[i] * progress for i in ids) / len(ids)
+
+    matched: dict[tuple[int, str], list[int]] = {}
+
+    def findings(question: Question, answer: DemoAnswer, points: list[KeyPoint]) -> list[int]:
+        """Ids of the key points matching finds in the answer, each text matched once."""
+        key = (question.pk, answer.text)
+        if key not in matched:
+            result = grade_answer(question, answer.text, key_points=points)
+            matched[key] = [p.pk for p, f in zip(points, result.points, strict=True) if f.found]
+        return matched[key]
 
     cards: dict[int, Card] = {}
     counts: dict[int, int] = {}
@@ -124,11 +175,13 @@ def demo_create(
                 )  # fmt: skip
                 continue
             level = ability(question, offset / days) + 0.25 * counts.get(question.pk, 0)
-            grade = max(0, min(4, round(level + rng.gauss(0, 0.7))))
-            covered = max(
-                0, min(len(points), round(len(points) * (grade + rng.uniform(-0.5, 0.5)) / 4))
-            )
-            text = _answer_text(points, covered, rng)
+            level = max(0, min(4, round(level + rng.gauss(0, 0.7))))
+            answer = answer_for(written[question.slug], level, rng)
+            grade = answer.grade_for(level)
+            text = answer.text
+            found = findings(question, answer, points)
+            # The learner ticks the points their answer makes; under a wrong claim, at most one.
+            ticked = found[:1] if answer.quality == "mistake" else found
             revealed = not mock and rng.random() < 0.04
             card, _ = SCHEDULER.review_card(
                 cards.get(question.pk, Card(due=clock)),
@@ -143,10 +196,9 @@ def demo_create(
                     status=Attempt.Status.ANSWERED, answer=text, draft=text, shown_at=shown,
                     submitted_at=clock, seconds_taken=seconds, active_seconds=seconds,
                     wall_seconds=seconds, revealed_early=revealed,
-                    coverage=grade_answer(question, text, key_points=points).found_share,
-                    grade=grade, graded_at=clock,
-                    ticked_key_points=[point.pk for point in points[:covered]],
-                    ticked_share=covered / len(points) if points else None,
+                    coverage=len(found) / len(points) if points else 0.0,
+                    grade=grade, graded_at=clock, ticked_key_points=ticked,
+                    ticked_share=len(ticked) / len(points) if points else None,
                 )
             )  # fmt: skip
     Attempt.objects.bulk_create(attempts, batch_size=2000)

@@ -29,10 +29,20 @@ from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+COMMENT_PREVIEW_CHARS = 120
 STAGED_IMPORT_MISSING = (
     "This upload is unknown or has expired (an upload waits a day for its confirmation, and "
     "only its uploader can confirm it). Nothing was imported: upload the file again."
 )
+
+
+def preview(text: str, limit: int) -> str:
+    """`text` on one line, cut at the last word that fits in `limit` characters with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:.") + "…"
 
 
 def _share(part: int, whole: int) -> str:
@@ -404,7 +414,7 @@ class FlagStatusFilter(admin.SimpleListFilter):
 
 @admin.register(QuestionFlag)
 class QuestionFlagAdmin(admin.ModelAdmin):
-    list_display = ("question", "reason", "comment", "user", "created", "resolved_at")
+    list_display = ("question", "reason", "comment_preview", "user", "created", "resolved_at")
     list_filter = (FlagStatusFilter, "reason")
     list_select_related = ("question", "user")
     search_fields = ("question__title", "comment")
@@ -421,6 +431,12 @@ class QuestionFlagAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Comment", ordering="comment")
+    def comment_preview(self, flag: QuestionFlag) -> str:
+        """The learner's comment, cut to about a line and a half; the flag's own page has it
+        whole."""
+        return preview(flag.comment, COMMENT_PREVIEW_CHARS) or "–"
 
     @admin.action(description="Mark the selected flags as resolved", permissions=["change"])
     def resolve(self, request, queryset):

@@ -26,6 +26,7 @@ class QuestionFilterForm(forms.Form):
     skill = forms.ChoiceField(required=False)
     bookmarked = forms.BooleanField(label="Bookmarked only", required=False)
     unpractised = forms.BooleanField(label="Not yet practised", required=False)
+    due = forms.BooleanField(label="Due for review", required=False)
 
     def __init__(self, *args, topics: list[Topic], skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +48,7 @@ class QuestionFilterForm(forms.Form):
             "skill": data["skill"],
             "bookmarked": data["bookmarked"],
             "unpractised": data["unpractised"],
+            "due": data["due"],
         }
 
 

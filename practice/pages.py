@@ -68,6 +68,12 @@ def time_warning(ms_left: int | None) -> int | None:
     return passed[-1] if passed else None
 
 
+def steps_swap(session: PracticeSession) -> bool:
+    """Whether the session's page goes from step to step in place (by htmx, when the browser
+    runs scripts): a review of due questions does, card after card; a mock interview never."""
+    return session.source == PracticeSession.Source.DUE and not session.is_mock
+
+
 def session_page(
     session: PracticeSession,
     *,
@@ -102,7 +108,12 @@ def session_page(
         "key_points": key_points,
         "deadline": session_deadline(session),
         "grade_descriptors": {grade.value: text for grade, text in GRADE_DESCRIPTORS.items()},
+        "swaps": steps_swap(session),
     }
+    if context["swaps"]:
+        # The user's id, not the user: the session's user is not loaded.
+        due = review_due(user=session.user_id, now=now, zone=timezone.get_current_timezone())
+        context["due_count"] = due.count()
     if step == "answer":
         attempt_show(current, now=now)
         context["answer_form"] = answer_form or AnswerForm(initial={"answer": current.draft})

@@ -1,8 +1,11 @@
 """Reads of the question bank for the pages that browse it."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mlcareer.caching import content_cached
 from practice.models import (
@@ -15,6 +18,7 @@ from practice.models import (
     QuestionNote,
     Topic,
 )
+from practice.scheduling import review_due
 
 
 def topics() -> list[Topic]:
@@ -32,11 +36,15 @@ def question_search(
     skill: str = "",
     bookmarked: bool = False,
     unpractised: bool = False,
+    due: bool = False,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Question]:
     """Published questions matching every given filter, with `is_bookmarked` for `user`.
 
     `text` matches when each of its words appears in the title or the prompt (any case).
-    `topic` and `skill` are slugs. Empty filters are ignored. Ordered by topic, then title.
+    `topic` and `skill` are slugs. `due` keeps the questions due for review by the end of the
+    user's day at `now` (the review page's list). Empty filters are ignored. Ordered by topic,
+    then title.
     """
     questions = (
         Question.objects.published()
@@ -67,6 +75,11 @@ def question_search(
                 )
             )
         )
+    if due:
+        cards = review_due(
+            user=user, now=now or timezone.now(), zone=timezone.get_current_timezone()
+        )
+        questions = questions.filter(pk__in=cards.order_by().values("question"))
     return questions
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
+from practice.bank_progress import page_progress
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
 from practice.queries import question_for_user, question_marks, question_search, topics
@@ -18,8 +19,16 @@ QUESTIONS_PER_PAGE = 20
 @require_safe
 def question_list(request: HttpRequest) -> HttpResponse:
     form = QuestionFilterForm(request.GET or None, topics=topics(), skills=skills())
-    questions = question_search(user=request.user, **form.filters())
+    now = timezone.now()
+    questions = question_search(user=request.user, now=now, **form.filters())
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    progress = page_progress(
+        user=request.user,
+        question_ids=[question.pk for question in page.object_list],
+        now=now,
+        zone=timezone.get_current_timezone(),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -28,6 +37,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": [(question, progress[question.pk]) for question in page.object_list],
             "query": query.urlencode(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },

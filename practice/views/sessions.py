@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
@@ -93,14 +95,30 @@ def session_begin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_step(request, session, **forms):
+    """The session's current step: the whole page, or for htmx only the step (with the due
+    count out of band) to swap in place. When nothing is left, on to the summary."""
     page = session_page(session, now=timezone.now(), **forms)
     if page is None:
+        if request.htmx:
+            return HttpResponseClientRedirect(
+                reverse("practice:session-summary", kwargs={"pk": session.pk})
+            )
         return redirect("practice:session-summary", pk=session.pk)
+    if request.htmx:
+        return render(request, "practice/session_step.html", {**page, "partial": True})
     return render(request, "practice/session_detail.html", page)
 
 
 def _sent_text(request: HttpRequest) -> str:
     return request.POST.get("answer", "")[:ANSWER_MAX_CHARS]
+
+
+def _next_step(request, session):
+    """After a step is recorded: a redirect to the session page, or by htmx the next step
+    itself, so that a review goes from card to card without reloading the page."""
+    if request.htmx:
+        return _render_step(request, session)
+    return redirect("practice:session-detail", pk=session.pk)
 
 
 @cut_oversized_post
@@ -120,7 +138,7 @@ def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
             messages.warning(request, _late_text_note(session))
         else:
             messages.info(request, "That answer was already recorded.")
-        return redirect("practice:session-detail", pk=pk)
+        return _next_step(request, session)
     active = active_seconds_sent(request.POST.get("active_seconds"))
     if session_past_deadline(session, now=now):
         # Sent at time-up (the page submits itself at 0:00): recorded as cut off, even empty.
@@ -134,7 +152,7 @@ def attempt_submit_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
         attempt, answer=form.cleaned_data["answer"], now=now, active_seconds=active
     ):
         messages.info(request, "That answer was already recorded.")
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_POST
@@ -142,14 +160,14 @@ def attempt_skip_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRes
     attempt = attempt_for_user(user=request.user, session_pk=pk, pk=attempt_pk)
     session, now = attempt.session, timezone.now()
     if session_waiting_to_start(session):
-        return redirect("practice:session-detail", pk=pk)
+        return _next_step(request, session)
     if session_expire(session, now=now):
         return redirect("practice:session-summary", pk=pk)
     attempt_save_draft(attempt, text=_sent_text(request))
     attempt_skip(
         attempt, now=now, active_seconds=active_seconds_sent(request.POST.get("active_seconds"))
     )
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, session)
 
 
 @cut_oversized_post
@@ -161,7 +179,7 @@ def attempt_reveal_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpR
     elif attempt.status == Attempt.Status.PENDING:
         attempt_save_draft(attempt, text=_sent_text(request))
         attempt_reveal(attempt)
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_POST
@@ -187,9 +205,9 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
     back_to_summary = request.POST.get("next") == "summary"
     if attempt.grade is not None:  # a form sent again, or from another tab
         messages.info(request, "That grade was already recorded.")
-        return redirect(
-            "practice:session-summary" if back_to_summary else "practice:session-detail", pk=pk
-        )
+        if back_to_summary:
+            return redirect("practice:session-summary", pk=pk)
+        return _next_step(request, attempt.session)
     key_points = list(attempt.question.key_points.order_by("order"))
     form = GradeForm(request.POST, key_points=key_points)
     if not form.is_valid():
@@ -211,7 +229,7 @@ def attempt_grade_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRe
         messages.warning(request, note)
     if back_to_summary:
         return redirect("practice:session-summary", pk=pk)
-    return redirect("practice:session-detail", pk=pk)
+    return _next_step(request, attempt.session)
 
 
 @require_safe

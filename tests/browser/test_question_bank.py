@@ -1,9 +1,17 @@
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from practice.models import Bookmark, QuestionNote
+from practice.models import Bookmark, Question, QuestionNote, ReviewCard
 from tests.browser.conftest import assert_accessible, assert_fits_width
-from tests.factories import DEFAULT_PASSWORD, make_question, make_skill, make_topic, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_history,
+    make_question,
+    make_skill,
+    make_topic,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +94,31 @@ def test_question_pages_fit_a_phone(phone_page, live_server, bank):
     expect(phone_page.get_by_role("heading", name="When is recall more important")).to_be_visible()
     assert_fits_width(phone_page)
     assert_accessible(phone_page)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_bank_shows_my_progress_on_each_row_in_words(browser, live_server, bank, width):
+    alice = make_user(username="alice")
+    question = Question.objects.get(title="When is recall more important than precision?")
+    make_history(user=alice, questions=[question], attempts_per_question=2, grade=3)
+    ReviewCard.objects.create(user=alice, question=question, state=2, due=timezone.now())
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(5_000)
+    _log_in(page, live_server, "alice")
+
+    page.goto(live_server.url + "/questions/")
+
+    row = page.get_by_role("listitem").filter(has_text="When is recall more important")
+    progress = row.get_by_role("list", name="Your progress")
+    expect(progress).to_contain_text("Answered 2 times")
+    expect(progress).to_contain_text("Last grade: 3 · Correct and complete")
+    expect(progress).to_contain_text("Review due today")
+    other = page.get_by_role("listitem").filter(has_text="Other question 00")
+    expect(other.get_by_role("list", name="Your progress")).to_have_text("Not practised yet")
+    assert_fits_width(page)
+    assert_accessible(page)
+    page.get_by_label("Due for review").check()
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("1 question matches your search")).to_be_visible()
+    context.close()

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from practice.admin import preview
 from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionFlag
 from practice.resources import QuestionResource
 from tests.factories import make_ai_review, make_history, make_question, make_skill, make_topic
@@ -317,6 +318,39 @@ def test_flag_queue_shows_open_flags_and_resolves_them(editor_client, alice):
     assert "Which loss?" not in editor_client.get("/admin/practice/questionflag/").content.decode()
     resolved = editor_client.get("/admin/practice/questionflag/?state=resolved").content.decode()
     assert "Which loss?" in resolved
+
+
+def test_flag_queue_shows_each_comment_cut_short_and_the_flag_page_shows_it_whole(
+    editor_client, alice, bob
+):
+    question = make_question(title="Confusing one")
+    long_comment = (
+        "The prompt asks for the loss but never says which model: a linear regression and a "
+        "classifier need different answers, and the model answer only covers the second one. "
+        "Could the prompt name the model?"
+    )
+    long_flag = QuestionFlag.objects.create(
+        user=alice, question=question, reason="unclear", comment=long_comment
+    )
+    QuestionFlag.objects.create(user=bob, question=question, reason="wrong", comment="")
+
+    queue = html.unescape(editor_client.get("/admin/practice/questionflag/").content.decode())
+
+    assert '<th scope="col" class="sortable column-comment_preview">' in queue
+    cells = [c.split("</td>")[0] for c in queue.split('<td class="field-comment_preview">')[1:]]
+    assert "–" in cells  # a flag without a comment
+    cell = next(c for c in cells if c != "–")
+    assert cell.startswith("The prompt asks for the loss but never says which model")
+    assert cell.endswith("different answers…") and len(cell) <= 120
+    assert "Could the prompt name the model?" not in queue
+    detail = editor_client.get(f"/admin/practice/questionflag/{long_flag.pk}/change/")
+    assert "Could the prompt name the model?" in html.unescape(detail.content.decode())
+
+
+def test_a_comment_preview_is_cut_at_a_word_and_keeps_short_ones_whole():
+    assert preview("Which   loss?\nNot clear.", 120) == "Which loss? Not clear."
+    assert preview("one two three four", 10) == "one two…"
+    assert preview("a" * 30, 10) == "a" * 9 + "…"
 
 
 def test_question_list_in_admin_shows_open_flag_count(editor_client, alice):

@@ -1,11 +1,13 @@
+import datetime as dt
 import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from practice.models import Bookmark, Question, QuestionFlag, QuestionNote
+from practice.models import Attempt, Bookmark, Question, QuestionFlag, QuestionNote, ReviewCard
 from practice.rendering import render_markdown
-from tests.factories import make_question, make_session, make_skill, make_topic
+from tests.factories import make_history, make_question, make_session, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +118,11 @@ def test_list_query_count_does_not_grow_with_the_bank(
         if n % 3 == 0:
             Bookmark.objects.create(user=alice, question=question)
     alice_client.get("/questions/")  # the first request after login stores the time zone
-    # session, user, topics, skills (filter choices), count, page, skills of the page
-    with django_assert_max_num_queries(7):
+    # session, user, topics, skills (filter choices), count, page, skills of the page, and
+    # the learner's progress on the page's questions
+    with django_assert_max_num_queries(8):
         alice_client.get("/questions/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         alice_client.get(f"/questions/?q=Explain&skill={skill.slug}&bookmarked=on&page=2")
 
 
@@ -315,3 +318,71 @@ def test_question_page_lists_common_mistakes_inside_the_hidden_model_answer(alic
     hidden = hidden[: hidden.index("</details>")]
     assert "Scale the trees" in hidden and "Tree splits ignore scaling." in hidden
     assert page.count("Scale the trees") == 1
+
+
+def _row(page: str, title: str) -> str:
+    """The HTML of the bank's row of the question titled `title`."""
+    return page.split(f">{title}</a>")[1].split('<li class="list-group-item">')[0]
+
+
+def test_each_row_shows_my_answers_last_grade_and_review_date(alice_client, alice, bob):
+    now = timezone.now()
+    due, later, untouched = (
+        make_question(title="Due one"),
+        make_question(title="Later one"),
+        make_question(title="Untouched one"),
+    )
+    make_history(user=alice, questions=[due], grade=1, start=now - dt.timedelta(days=4))
+    make_history(user=alice, questions=[due, later], grade=3, start=now - dt.timedelta(days=1))
+    make_history(user=bob, questions=[untouched], grade=4)
+    ReviewCard.objects.create(user=alice, question=due, state=2, due=now, reviews=2)
+    ReviewCard.objects.create(
+        user=alice, question=later, state=2, due=now + dt.timedelta(days=6), reviews=1
+    )
+
+    page = alice_client.get("/questions/").content.decode()
+
+    assert "Answered 2 times" in _row(page, "Due one")
+    assert "Last grade: 3 · Correct and complete" in _row(page, "Due one")
+    assert "Review due today" in _row(page, "Due one")
+    assert "Answered 1 time<" in _row(page, "Later one")
+    assert "Review due in 6 days" in _row(page, "Later one")
+    assert "Not practised yet" in _row(page, "Untouched one")  # Bob's answers are his
+    assert "Last grade" not in _row(page, "Untouched one")
+
+
+def test_due_filter_keeps_the_questions_due_for_review_today(alice_client, alice):
+    now = timezone.now()
+    due, later = make_question(title="Due one"), make_question(title="Later one")
+    make_question(title="Never practised")
+    make_history(user=alice, questions=[due, later])
+    ReviewCard.objects.create(user=alice, question=due, state=2, due=now, reviews=1)
+    ReviewCard.objects.create(
+        user=alice, question=later, state=2, due=now + dt.timedelta(days=3), reviews=1
+    )
+
+    assert _titles(alice_client.get("/questions/?due=on")) == ["Due one"]
+    assert sorted(_titles(alice_client.get("/questions/?unpractised=on"))) == ["Never practised"]
+
+
+def test_list_query_count_does_not_grow_with_my_history(
+    alice_client, alice, django_assert_max_num_queries
+):
+    """A learner with 300 graded answers over 30 questions costs what a new one costs."""
+    questions = [make_question() for _ in range(30)]
+    alice_client.get("/questions/")
+    with django_assert_max_num_queries(8) as fresh:
+        alice_client.get("/questions/")
+
+    make_history(user=alice, questions=questions, attempts_per_question=10)
+    ReviewCard.objects.bulk_create(
+        ReviewCard(user=alice, question=question, state=2, due=timezone.now(), reviews=10)
+        for question in questions
+    )
+    assert Attempt.objects.filter(user=alice).count() == 300
+    with django_assert_max_num_queries(len(fresh.captured_queries)):
+        response = alice_client.get("/questions/")
+    assert "Answered 10 times" in response.content.decode()
+    with django_assert_max_num_queries(len(fresh.captured_queries)):
+        response = alice_client.get("/questions/?due=on&page=2")
+    assert len(response.context["page"].object_list) == 10
