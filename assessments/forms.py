@@ -105,10 +105,8 @@ class RatingsForm(forms.Form):
             if name == NON_FIELD_ERRORS:
                 continue
             field = self[name]
-            anchor = field.auto_id
-            for skill in self.skills:
-                if name == self.level_name(skill):
-                    anchor = f"skill-{skill.slug}"
+            # A group of choices is reached through its first choice.
+            anchor = f"{field.auto_id}_0" if name.startswith("level_") else field.auto_id
             for error in field.errors:
                 if error != self.missing_level:
                     found.append((f"{field.label}: {error}", anchor))

@@ -35,7 +35,9 @@ def step_url(assessment: Assessment, number: int) -> str:
 
 
 def skill_anchor(skill) -> str:
-    return f"skill-{skill.slug}"
+    """The id of the skill's first choice: a link to it moves the focus there, even without
+    scripts, so that the arrow keys choose a level at once."""
+    return f"id_{RatingsForm.level_name(skill)}_0"
 
 
 def error_summary(
