@@ -77,13 +77,14 @@ def draft_answers(assessment: Assessment) -> tuple[dict[int, int | None], dict[i
 
 
 @transaction.atomic
-def start_draft(*, user: AbstractBaseUser, now: dt.datetime) -> Assessment:
-    """The user's draft, started if there is none: from the ratings and evidence of their
-    latest snapshot, so that they only change what has moved, against their target role."""
+def start_draft(*, user: AbstractBaseUser, now: dt.datetime) -> tuple[Assessment, bool]:
+    """The user's draft, and whether it was started now: from the ratings and evidence of
+    their latest snapshot, so that they only change what has moved, against their target
+    role."""
     profile_lock(user)
     draft = Assessment.objects.filter(user=user, status=Assessment.Status.DRAFT).first()
     if draft is not None:
-        return draft
+        return draft, False
     latest = latest_complete(user)
     draft = Assessment.objects.create(
         user=user, created=now, role_profile=target_role_for(user, latest)
@@ -95,7 +96,7 @@ def start_draft(*, user: AbstractBaseUser, now: dt.datetime) -> Assessment:
                 "skill_id", "level", "evidence"
             )
         )
-    return draft
+    return draft, True
 
 
 KEEP = object()

@@ -58,7 +58,11 @@ def _steps() -> list[Step]:
 def assessment_new(request: HttpRequest) -> HttpResponse:
     """The way in: continue the draft, the quick start, or the full self-assessment."""
     if request.method == "POST":
-        draft = start_draft(user=request.user, now=timezone.now())
+        # A new one starts at the first step, even when the last answers fill every step; one
+        # in progress (a second tab, an old page) continues where it stopped.
+        draft, started = start_draft(user=request.user, now=timezone.now())
+        if started:
+            return redirect(step_url(draft, 1))
         levels, _ = draft_answers(draft)
         return redirect(step_url(draft, resume_step(_steps(), levels)))
     latest = latest_complete(request.user)

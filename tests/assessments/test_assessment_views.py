@@ -187,6 +187,7 @@ def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, ste
 
     draft, url = _start(alice_client)
 
+    assert url == _step_url(draft, 1), "a new one starts at the first step, filled in"
     page = alice_client.get(_step_url(draft, 3)).content.decode()
     assert "Step 3 of 3 · 5 of 5 skills rated" in page
     assert re.search(rf'name="level_{skills[4].slug}" value="0"[^>]*checked', page)

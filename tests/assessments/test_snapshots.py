@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from assessments.models import Assessment, Rating
+from assessments.pages import gaps_page
 from assessments.queries import recent_answers_by_skill
 from assessments.snapshots import (
     finish_draft,
@@ -13,6 +14,8 @@ from assessments.snapshots import (
     save_step,
     start_draft,
 )
+from mlcareer.caching import history_fingerprint
+from mlcareer.dashboard import dashboard
 from tests.factories import (
     make_assessment,
     make_catalogue,
@@ -48,7 +51,7 @@ def test_a_first_draft_starts_empty_against_the_target_role(alice):
     alice.profile.target_role = role
     alice.profile.save()
 
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
 
     assert draft.status == "draft" and draft.ratings.count() == 0
     assert draft.role_profile == role
@@ -58,10 +61,10 @@ def test_a_new_draft_starts_from_the_last_snapshot_and_starting_again_continues_
     skills, role = make_catalogue()
     make_assessment(user=alice, levels=dict(zip(skills, [1, 2, 3], strict=True)), role=role)
 
-    draft = start_draft(user=alice, now=NOW)
-    again = start_draft(user=alice, now=NOW + dt.timedelta(days=1))
+    draft, started = start_draft(user=alice, now=NOW)
+    again, started_again = start_draft(user=alice, now=NOW + dt.timedelta(days=1))
 
-    assert again.pk == draft.pk
+    assert again.pk == draft.pk and (started, started_again) == (True, False)
     assert _rated(draft) == _levels(skills, [1, 2, 3])
     assert draft.role_profile == role
     assert Assessment.objects.filter(user=alice).count() == 2
@@ -69,7 +72,7 @@ def test_a_new_draft_starts_from_the_last_snapshot_and_starting_again_continues_
 
 def test_a_step_replaces_its_own_skills_and_keeps_the_others(alice):
     skills, _ = make_catalogue(size=4)
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills[:2], [1, 2])
 
     _step(alice, draft, skills[2:], [3, None])
@@ -80,7 +83,7 @@ def test_a_step_replaces_its_own_skills_and_keeps_the_others(alice):
 
 def test_a_step_keeps_evidence_typed_before_a_level_was_chosen(alice):
     skills, _ = make_catalogue()
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
 
     _step(alice, draft, skills, [None, 2, None])
 
@@ -92,7 +95,7 @@ def test_a_step_keeps_evidence_typed_before_a_level_was_chosen(alice):
 
 def test_a_step_changes_the_role_and_note_only_when_given(alice):
     skills, role = make_catalogue()
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills, [1, 1, 1], role_profile=role, note="Before Acme")
 
     _step(alice, draft, skills, [2, 2, 2])
@@ -103,7 +106,7 @@ def test_a_step_changes_the_role_and_note_only_when_given(alice):
 
 def test_finishing_with_skills_left_keeps_the_draft_and_names_them_in_catalogue_order(alice):
     skills, _ = make_catalogue(size=4)
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills, [1, None, 3, None])
 
     assessment, missing = finish_draft(user=alice, draft_id=draft.pk, now=NOW)
@@ -114,7 +117,7 @@ def test_finishing_with_skills_left_keeps_the_draft_and_names_them_in_catalogue_
 
 def test_finishing_a_full_draft_makes_a_snapshot_and_sets_the_target_role(alice):
     skills, role = make_catalogue()
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills, [1, 2, 3], role_profile=role)
 
     finished, missing = finish_draft(user=alice, draft_id=draft.pk, now=NOW)
@@ -129,7 +132,7 @@ def test_finishing_a_full_draft_makes_a_snapshot_and_sets_the_target_role(alice)
 
 def test_finishing_twice_is_one_snapshot_and_a_late_step_changes_nothing(alice):
     skills, _ = make_catalogue()
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills, [1, 2, 3])
     finish_draft(user=alice, draft_id=draft.pk, now=NOW)
 
@@ -144,11 +147,11 @@ def test_finishing_twice_is_one_snapshot_and_a_late_step_changes_nothing(alice):
 
 def test_a_new_assessment_never_overwrites_the_last_snapshot(alice):
     skills, _ = make_catalogue()
-    first = start_draft(user=alice, now=NOW)
+    first, _ = start_draft(user=alice, now=NOW)
     _step(alice, first, skills, [1, 1, 1])
     finish_draft(user=alice, draft_id=first.pk, now=NOW)
 
-    second = start_draft(user=alice, now=NOW + dt.timedelta(days=30))
+    second, _ = start_draft(user=alice, now=NOW + dt.timedelta(days=30))
     _step(alice, second, skills, [3, 3, 3])
     finish_draft(user=alice, draft_id=second.pk, now=NOW + dt.timedelta(days=30))
 
@@ -170,7 +173,7 @@ def _quick(user, skills, levels, role, *, form_key=None, now=NOW):
 
 def test_a_quick_start_is_a_snapshot_of_its_few_skills_and_leaves_the_draft_alone(alice):
     skills, role = make_catalogue(size=4)
-    draft = start_draft(user=alice, now=NOW)
+    draft, _ = start_draft(user=alice, now=NOW)
     _step(alice, draft, skills[3:], [4])
 
     quick = _quick(alice, skills[:2], [1, 2], role)
@@ -296,9 +299,35 @@ def test_history_says_which_skills_a_quick_start_left_unrated(alice):
 def test_only_finished_assessments_make_the_history(alice):
     skills, _ = make_catalogue()
     make_assessment(user=alice, levels={skills[0]: 1}, completed_at=NOW)
-    draft = start_draft(user=alice, now=NOW + dt.timedelta(days=1))
+    draft, _ = start_draft(user=alice, now=NOW + dt.timedelta(days=1))
     _step(alice, draft, skills, [4, 4, 4])
 
     page, rows = history_page(user=alice, page_number=1)
 
     assert [row["assessment"].status for row in rows] == ["complete"]
+
+
+def test_a_draft_counts_in_no_statistic_until_it_is_finished(alice):
+    """Gaps, calibration trend, the dashboard and the page caches read finished ones only."""
+    skills, role = make_catalogue()
+    finished = make_assessment(
+        user=alice, levels=dict(zip(skills, [1, 1, 1], strict=True)), role=role, completed_at=NOW
+    )
+    fingerprint = history_fingerprint(alice)
+    draft, _ = start_draft(user=alice, now=NOW + dt.timedelta(days=1))
+    _step(alice, draft, skills, [4, 4, 4])
+
+    assert history_fingerprint(alice) == fingerprint
+    gaps = gaps_page(user=alice, now=NOW + dt.timedelta(days=1))
+    assert gaps["latest"] == finished
+    assert [s.pk for s in gaps["snapshots"]] == [finished.pk]
+    assert {row.current for row in gaps["gaps"]} == {1}
+    board = dashboard(user=alice, now=NOW + dt.timedelta(days=1))
+    assert board["latest"] == finished
+
+    finish_draft(user=alice, draft_id=draft.pk, now=NOW + dt.timedelta(days=2))
+
+    assert history_fingerprint(alice) != fingerprint
+    gaps = gaps_page(user=alice, now=NOW + dt.timedelta(days=2))
+    assert gaps["latest"].pk == draft.pk
+    assert {row.current for row in gaps["gaps"]} == {4}
