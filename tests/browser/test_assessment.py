@@ -179,3 +179,39 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
     page.get_by_role("link", name="Continue your self-assessment (1 of 21 rated)").first.click()
     expect(page.get_by_text("Step 1 of 9 · 1 of 21 skills rated")).to_be_visible()
     assert Assessment.objects.get().status == "draft"
+
+
+def test_steps_work_without_javascript(browser, live_server):
+    first_area, _ = make_catalogue(size=2)
+    second_area, _ = make_catalogue(size=1)
+    make_user(username="alice")
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.set_default_timeout(5_000)
+    _log_in(page, live_server)
+
+    page.goto(live_server.url + "/assessments/new/")
+    page.get_by_role("button", name="Start with step 1 of 2").click()
+    page.get_by_role("group", name=first_area[0].name).get_by_text("3 · Level 3").click()
+    page.get_by_role("button", name="Save and continue", exact=True).click()
+    expect(page.get_by_text("Step 2 of 2 · 1 of 3 skills rated")).to_be_visible()
+    page.get_by_role("group", name=second_area[0].name).get_by_text("1 · Level 1").click()
+    page.get_by_role("button", name="Finish and see my gaps").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("1 skill is not rated yet")
+    summary.get_by_role("link", name=first_area[1].name).click()
+    # The link names the skill's first choice: the browser itself focuses it.
+    expect(page.locator(f"#id_level_{first_area[1].slug}_0")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator(f"#id_level_{first_area[0].slug}_3")).to_be_checked()
+    page.get_by_role("button", name="Save and continue", exact=True).click()
+    page.get_by_role("button", name="Finish and see my gaps").click()
+
+    expect(page).to_have_url(live_server.url + "/assessments/gaps/")
+    assert sorted(
+        Assessment.objects.get(status="complete").ratings.values_list("level", flat=True)
+    ) == [0, 1, 3]
+    context.close()
