@@ -46,7 +46,7 @@ def test_first_assessment_then_gaps_then_practice_the_top_gap(page, live_server)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Skills").click()
     page.get_by_role("link", name="Take my first self-assessment").click()
-    expect(page.get_by_role("heading", name="Rate yourself against the role")).to_be_visible()
+    expect(page.get_by_role("heading", name="Rate yourself on each skill")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Start with step 1 of 1").click()
 
