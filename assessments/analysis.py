@@ -29,9 +29,17 @@ class GapRow:
     target: int
 
     @property
-    def gap(self) -> int:
-        """Levels still to climb; a skill already at or above target has no gap."""
-        return max(self.target - (self.current or 0), 0)
+    def gap(self) -> int | None:
+        """Levels still to climb; a skill already at or above target has no gap. None for a
+        skill not rated: its gap is unknown, not the whole target."""
+        if self.current is None:
+            return None
+        return max(self.target - self.current, 0)
+
+    @property
+    def open(self) -> bool:
+        """Rated, and below the target."""
+        return self.gap is not None and self.gap > 0
 
     @property
     def rated(self) -> bool:
@@ -43,15 +51,26 @@ def gap_table(
 ) -> list[GapRow]:
     """Every skill the target role sets a level for, largest gap first.
 
-    An unrated skill counts as level 0. Ties go to the higher target (it matters more for the
-    role), then to the catalogue order, so the ranking is stable.
+    A skill not rated (a quick start rates only a few) has no gap to rank: it comes after the
+    rated ones, highest target first, and says it is not rated rather than counting as level 0.
+    Ties go to the higher target (it matters more for the role), then to the catalogue order,
+    so the ranking is stable.
     """
     rows = [
         GapRow(skill=skill, current=current.get(skill.id), target=targets[skill.id])
         for skill in skills
         if skill.id in targets
     ]
-    return sorted(rows, key=lambda row: (-row.gap, -row.target, row.skill.order, row.skill.name))
+    return sorted(
+        rows,
+        key=lambda row: (
+            not row.rated,
+            -(row.gap or 0),
+            -row.target,
+            row.skill.order,
+            row.skill.name,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -351,7 +370,7 @@ def study_plan(
             days_left=days_left,
             message="Your interview date has passed. Set the next one in your settings.",
         )
-    open_gaps = [row for row in gaps if row.gap > 0][: _focus_size(days_left)]
+    open_gaps = [row for row in gaps if row.open][: _focus_size(days_left)]
     days_this_week = max(1, min(7, days_left))
     sessions = max(1, math.ceil(days_this_week * daily_goal / questions_per_session))
     mocks = 0 if days_left > 14 else (1 if days_left > 7 else 2)
@@ -393,7 +412,10 @@ class RatingChange:
 
     @property
     def direction(self) -> str:
-        """ "up", "down", "same", or "new" when there is nothing to compare with."""
+        """ "up", "down", "same", "new" when there is nothing to compare with, or "unrated"
+        when the skill was rated before but not this time."""
+        if self.level is None and self.previous is not None:
+            return "unrated"
         delta = self.delta
         if delta is None:
             return "new"
@@ -413,7 +435,7 @@ def rating_changes(
 
 
 def change_counts(changes: list[RatingChange]) -> dict[str, int]:
-    counts = {"up": 0, "down": 0, "same": 0, "new": 0}
+    counts = {"up": 0, "down": 0, "same": 0, "new": 0, "unrated": 0}
     for change in changes:
         counts[change.direction] += 1
     return counts

@@ -5,11 +5,18 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models import Case, Count, F, Prefetch, Q, When, Window
 from django.db.models.functions import RowNumber
 
 from assessments.analysis import CALIBRATION_RECENT_ANSWERS, SkillRef
-from assessments.models import Assessment, Rating, RoleProfile, Skill, TargetLevel
+from assessments.models import (
+    Assessment,
+    Rating,
+    RoleProfile,
+    RubricLevel,
+    Skill,
+    TargetLevel,
+)
 from mlcareer.accounts import profile_for
 from mlcareer.caching import content_cached
 from practice.models import AIReview, Attempt, Question, ReviewCard
@@ -33,6 +40,26 @@ def skill_refs() -> list[SkillRef]:
             )
         ],
     )
+
+
+def skills_with_rubrics() -> list[Skill]:
+    """Every skill with its area and its rubric levels (lowest first), in catalogue order, for
+    the self-assessment pages (cached until an editor changes content)."""
+    return content_cached(
+        "skills-with-rubrics",
+        lambda: list(
+            Skill.objects.select_related("area")
+            .prefetch_related(
+                Prefetch("rubric_levels", queryset=RubricLevel.objects.order_by("level"))
+            )
+            .order_by("area__order", "order", "name")
+        ),
+    )
+
+
+def default_role() -> RoleProfile | None:
+    """The role offered to a learner who has not chosen one: the first in the editors' order."""
+    return content_cached("default-role", lambda: RoleProfile.objects.first())
 
 
 def skills() -> list[Skill]:

@@ -8,13 +8,13 @@ class MlcareerConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from assessments.models import RoleProfile, Skill, SkillArea, TargetLevel
+        from assessments.models import RoleProfile, RubricLevel, Skill, SkillArea, TargetLevel
         from mlcareer.caching import content_changed
         from practice.feedback.terms import terms_changed
         from practice.models import Question, Term, Topic
 
         # What mlcareer.caching keeps between requests is read from these models.
-        for model in (Topic, Question, Skill, SkillArea, RoleProfile, TargetLevel):
+        for model in (Topic, Question, Skill, SkillArea, RubricLevel, RoleProfile, TargetLevel):
             post_save.connect(content_changed, sender=model, dispatch_uid=f"content-{model}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-{model}-")
         m2m_changed.connect(

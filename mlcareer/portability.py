@@ -56,8 +56,10 @@ ai_reviews         the AI judge's review of each answer sent to it (session_id a
                    verdict on the same text (from_cache)
 review_cards       the spaced-repetition memory state of each question you practised
 bookmarks, notes, flags
-assessments        your self-assessment snapshots
-ratings            your level and evidence per skill in each snapshot
+assessments        your self-assessment snapshots (status "complete"), and the one in progress
+                   (status "draft", completed_at empty), which no statistic reads yet
+ratings            your level and evidence per skill in each of them; a quick start rates only
+                   a few skills, and a draft may hold evidence before its level (level empty)
 logins             your log-ins: when, from which IP address and browser, and when you logged out
 """
 

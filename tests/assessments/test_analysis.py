@@ -43,11 +43,36 @@ def test_tie_on_gap_goes_to_the_higher_target():
     assert [r.skill.slug for r in rows] == ["python", "stats"]
 
 
-def test_unrated_skill_counts_as_level_zero_and_says_so():
+def test_an_unrated_skill_has_no_gap_rather_than_the_whole_target():
     rows = gap_table(skills=[PY, STATS], current={1: 2}, targets={1: 3, 2: 2})
 
     unrated = next(r for r in rows if r.skill.slug == "stats")
-    assert (unrated.current, unrated.rated, unrated.gap) == (None, False, 2)
+    assert (unrated.current, unrated.rated, unrated.gap, unrated.open) == (
+        None,
+        False,
+        None,
+        False,
+    )
+
+
+def test_unrated_skills_come_after_every_rated_one_highest_target_first():
+    """After a quick start, sixteen unrated skills must not outrank the five rated ones."""
+    rows = gap_table(skills=SKILLS, current={4: 2}, targets={1: 2, 2: 4, 3: 3, 4: 2})
+
+    assert [(r.skill.slug, r.gap) for r in rows] == [
+        ("comms", 0),
+        ("stats", None),
+        ("mlops", None),
+        ("python", None),
+    ]
+
+
+def test_the_plan_works_only_on_rated_gaps():
+    rows = gap_table(skills=[PY, STATS], current={1: 1}, targets={1: 3, 2: 4})
+
+    plan = study_plan(gaps=rows, days_left=20, daily_goal=5)
+
+    assert [item.row.skill.slug for item in plan.focus] == ["python"]
 
 
 def test_skills_without_a_target_are_left_out():
@@ -259,7 +284,7 @@ def test_plan_after_the_interview_date():
 
 def test_rating_changes_and_counts():
     changes = rating_changes(
-        skills=SKILLS, levels={1: 3, 2: 1, 3: 2}, previous={1: 2, 2: 2, 3: 2, 4: 1}
+        skills=SKILLS, levels={1: 3, 2: 1, 3: 2, 4: 1}, previous={1: 2, 2: 2, 3: 2}
     )
 
     assert [(c.skill.slug, c.direction, c.delta) for c in changes] == [
@@ -268,7 +293,18 @@ def test_rating_changes_and_counts():
         ("mlops", "same", 0),
         ("comms", "new", None),
     ]
-    assert change_counts(changes) == {"up": 1, "down": 1, "same": 1, "new": 1}
+    assert change_counts(changes) == {"up": 1, "down": 1, "same": 1, "new": 1, "unrated": 0}
+
+
+def test_a_skill_rated_before_but_not_this_time_is_not_called_new():
+    """A quick start rates five skills; the others were not forgotten, just not rated."""
+    changes = rating_changes(skills=SKILLS, levels={1: 3}, previous={1: 3, 2: 2})
+
+    assert [(c.skill.slug, c.direction) for c in changes] == [
+        ("python", "same"),
+        ("stats", "unrated"),
+    ]
+    assert change_counts(changes)["unrated"] == 1
 
 
 def test_first_snapshot_has_nothing_to_compare():

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, RoleProfile, TargetLevel
 from practice.models import AIReview, Attempt, PracticeSession
 from tests.concurrency import run_at_once, same_browser
 from tests.factories import (
@@ -46,98 +46,254 @@ def test_assessment_pages_require_login(client):
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
 
-def test_form_shows_every_skill_with_its_five_descriptors(alice_client, catalogue):
-    skills, _ = catalogue
+@pytest.fixture
+def stepped(db):
+    """Three skill areas (two skills, one, two) and a role with a target on each skill."""
+    skills, role = make_catalogue(size=2)
+    for size in (1, 2):
+        more, _ = make_catalogue(size=size)
+        skills += more
+    for skill, level in zip(skills[2:], [4, 1, 2], strict=True):
+        TargetLevel.objects.create(profile=role, skill=skill, level=level)
+    RoleProfile.objects.exclude(pk=role.pk).update(order=1)  # the first role: the default
+    return skills, role
+
+
+def _start(client):
+    """Start the full self-assessment from /assessments/new/; the draft and the step URL."""
+    response = client.post("/assessments/new/", {"start": "1"})
+    assert response.status_code == 302
+    return Assessment.objects.get(status="draft"), response.url
+
+
+def _step_url(draft, number):
+    return f"/assessments/{draft.pk}/steps/{number}/"
+
+
+def _summary(page):
+    """The error summary at the top of a refused page, as text and its links."""
+    match = re.search(r"<section[^>]*data-error-summary.*?</section>", page, re.S)
+    assert match, "no error summary on the page"
+    box = match.group()
+    text = " ".join(re.sub(r"<[^>]+>", " ", box).split())
+    return text, re.findall(r'<a class="alert-link" href="([^"]*)">([^<]+)</a>', box)
+
+
+def test_the_way_in_offers_the_quick_start_and_the_full_assessment_in_steps(alice_client, stepped):
+    skills, _ = stepped
 
     page = alice_client.get("/assessments/new/").content.decode()
 
-    for skill in skills:
-        assert skill.name in page
+    assert "Rate the five skills your target role needs most" in page
+    assert "All 5 skills in 3 short steps" in page
+    assert "Start with step 1 of 3" in page
+    assert "Continue your self-assessment" not in page
+    assert not Assessment.objects.exists(), "looking at the page starts nothing"
+
+
+def test_a_step_shows_only_its_area_with_the_rubric_descriptors_and_the_progress(
+    alice_client, stepped
+):
+    skills, _ = stepped
+    draft, url = _start(alice_client)
+
+    assert url == _step_url(draft, 1)
+    page = alice_client.get(url).content.decode()
+
+    assert "Step 1 of 3 · 0 of 5 skills rated" in page
+    assert '<progress class="step-progress-bar" max="5" value="0"' in page
+    for skill in skills[:2]:
         for level in range(5):
             assert f"{skill.name} at {level}" in page
-    assert page.count('type="radio"') == 15
+    assert skills[2].name not in page.split("All 3 steps")[0]
+    assert page.count('type="radio"') == 10
+    assert page.count("<fieldset") == 2 and page.count("<legend") == 2
+    assert "Save and continue" in page and ">Finish<" in page and ">Back<" not in page
 
 
-def test_finishing_saves_a_snapshot_and_shows_the_gaps(alice_client, alice, catalogue):
-    skills, role = catalogue
-    data = {"finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
-    data[f"evidence_{skills[0].slug}"] = "Built a recommender at work"
-
-    response = alice_client.post("/assessments/new/", data, follow=True)
-
-    assert response.redirect_chain[-1][0] == "/assessments/gaps/"
-    snapshot = Assessment.objects.get(user=alice)
-    assert snapshot.status == "complete"
-    assert snapshot.ratings.get(skill=skills[0]).evidence == "Built a recommender at work"
-    page = response.content.decode()
-    assert "Self-assessment saved" in page
-    ranked = re.findall(
-        r'<th scope="row" class="fw-normal">([^<]+)</th><td class="text-end">', page
-    )
-    assert ranked[:3] == [skills[0].name, skills[2].name, skills[1].name]
-
-
-def test_finishing_with_missing_levels_keeps_everything_entered(alice_client, alice, catalogue):
-    skills, role = catalogue
-    data = {
-        "finish": "1",
-        "role_profile": role.pk,
-        "note": "Before the Acme interview",
-        **_levels(skills, [4, None, 2]),
-        f"evidence_{skills[1].slug}": "Half a course",
-    }
-
-    response = alice_client.post("/assessments/new/", data)
-
-    page = response.content.decode()
-    assert page.count("Choose a level to finish, or save a draft") == 1
-    assert re.search(rf'name="level_{skills[0].slug}" value="4"[^>]*checked', page)
-    assert "Half a course" in page and "Before the Acme interview" in page
-    assert not Assessment.objects.exists()
-
-
-def test_a_partial_draft_is_saved_and_prefills_the_form(alice_client, alice, catalogue):
-    skills, _ = catalogue
+def test_save_and_continue_saves_the_step_and_goes_to_the_next(alice_client, stepped):
+    skills, _ = stepped
+    draft, url = _start(alice_client)
 
     response = alice_client.post(
-        "/assessments/new/", {"draft": "1", **_levels(skills, [2, None, None])}
+        url,
+        {"next": "1", **_levels(skills[:2], [2, None]), f"evidence_{skills[1].slug}": "A course"},
     )
 
-    assert response.url == "/assessments/new/"
-    draft = Assessment.objects.get(user=alice)
-    assert draft.status == "draft" and draft.ratings.count() == 1
-    page = alice_client.get("/assessments/new/").content.decode()
-    assert "continuing the draft" in page
-    assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
+    assert response.url == _step_url(draft, 2)
+    assert dict(draft.ratings.values_list("skill_id", "level")) == {
+        skills[0].pk: 2,
+        skills[1].pk: None,  # evidence kept, no level yet
+    }
+    page = alice_client.get(response.url).content.decode()
+    assert "Step 2 of 3 · 1 of 5 skills rated" in page
+    assert ">Back<" in page
 
 
-def test_a_draft_keeps_evidence_for_a_skill_without_a_level(alice_client, alice, catalogue):
-    skills, _ = catalogue
+def test_back_saves_too_and_the_step_shows_what_was_chosen(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
 
-    alice_client.post(
-        "/assessments/new/",
+    response = alice_client.post(_step_url(draft, 2), {"back": "1", **_levels(skills[2:3], [3])})
+
+    assert response.url == _step_url(draft, 1)
+    page = alice_client.get(_step_url(draft, 2)).content.decode()
+    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
+
+
+def test_the_list_of_steps_saves_and_jumps_to_any_step(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+
+    response = alice_client.post(_step_url(draft, 1), {"goto": "3", **_levels(skills[:1], [1])})
+
+    assert response.url == _step_url(draft, 3)
+    assert draft.ratings.get(skill=skills[0]).level == 1
+
+
+def test_save_and_continue_later_goes_to_the_list_which_offers_to_continue(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+    alice_client.post(_step_url(draft, 1), {"next": "1", **_levels(skills[:2], [1, 2])})
+
+    response = alice_client.post(
+        _step_url(draft, 2), {"later": "1", **_levels(skills[2:3], [3])}, follow=True
+    )
+
+    assert response.redirect_chain == [("/assessments/", 302)]
+    page = response.content.decode()
+    assert "Saved: 3 of 5 skills rated. Continue whenever you like." in page
+    assert "Continue your self-assessment (3 of 5 rated)" in page
+    assert (
+        "Continue your self-assessment (3 of 5 rated)"
+        in alice_client.get("/assessments/new/").content.decode()
+    )
+
+
+def test_continuing_later_opens_the_first_step_with_a_skill_left(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+    alice_client.post(_step_url(draft, 1), {"next": "1", **_levels(skills[:2], [1, 2])})
+
+    assert alice_client.get(f"/assessments/{draft.pk}/").url == _step_url(draft, 2)
+    again = alice_client.post("/assessments/new/", {"start": "1"})
+    assert again.url == _step_url(draft, 2)
+    assert Assessment.objects.count() == 1
+
+
+def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, stepped):
+    skills, _ = stepped
+    make_assessment(user=alice, levels=dict(zip(skills, [1, 2, 3, 4, 0], strict=True)))
+
+    draft, url = _start(alice_client)
+
+    assert url == _step_url(draft, 1), "a new one starts at the first step, filled in"
+    page = alice_client.get(_step_url(draft, 3)).content.decode()
+    assert "Step 3 of 3 · 5 of 5 skills rated" in page
+    assert re.search(rf'name="level_{skills[4].slug}" value="0"[^>]*checked', page)
+
+
+def test_finishing_with_skills_left_counts_them_and_links_to_each(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+    alice_client.post(_step_url(draft, 1), {"next": "1", **_levels(skills[:2], [2, None])})
+
+    response = alice_client.post(
+        _step_url(draft, 2),
+        {"finish": "1", **_levels(skills[2:3], [3]), f"evidence_{skills[2].slug}": "Kaggle"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    text, links = _summary(page)
+    assert text.startswith("3 skills are not rated yet")
+    assert links == [
+        (f"{_step_url(draft, 1)}#id_level_{skills[1].slug}_0", skills[1].name),
+        (f"{_step_url(draft, 3)}#id_level_{skills[3].slug}_0", skills[3].name),
+        (f"{_step_url(draft, 3)}#id_level_{skills[4].slug}_0", skills[4].name),
+    ]
+    assert 'tabindex="-1" data-error-summary' in page
+    assert "js/error_summary.js" in page
+    assert "<title>Error: " in page
+    # Nothing chosen is lost: this step's choice is on the page and saved.
+    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
+    assert "Kaggle" in page
+    assert draft.ratings.get(skill=skills[2]).level == 3
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    # Each link leads to a step that has an anchor for its skill.
+    target = alice_client.get(_step_url(draft, 3)).content.decode()
+    for skill in skills[3:]:
+        assert f'id="id_level_{skill.slug}_0"' in target
+
+
+def test_a_skill_left_on_the_page_itself_is_linked_in_place_and_marked(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+
+    page = alice_client.post(
+        _step_url(draft, 1), {"finish": "1", **_levels(skills[:2], [2, None])}
+    ).content.decode()
+
+    text, links = _summary(page)
+    assert text.startswith("4 skills are not rated yet")
+    assert links[0] == (f"#id_level_{skills[1].slug}_0", skills[1].name)
+    assert page.count("Choose the level that fits you for this skill.") == 1
+    assert f'aria-describedby="id_level_{skills[1].slug}-error"' in page
+
+
+def test_finishing_with_every_skill_rated_saves_a_snapshot_and_shows_the_gaps(
+    alice_client, alice, stepped
+):
+    skills, role = stepped
+    draft, _ = _start(alice_client)
+    alice_client.post(_step_url(draft, 1), {"next": "1", **_levels(skills[:2], [1, 3])})
+    alice_client.post(_step_url(draft, 2), {"next": "1", **_levels(skills[2:3], [0])})
+
+    response = alice_client.post(
+        _step_url(draft, 3),
         {
-            "draft": "1",
-            **_levels(skills, [2, None, None]),
-            f"evidence_{skills[1].slug}": "Two Kaggle notebooks",
+            "finish": "1",
+            "role_profile": role.pk,
+            "note": "Before the Acme interview",
+            **_levels(skills[3:], [1, 2]),
         },
+        follow=True,
     )
 
-    page = alice_client.get("/assessments/new/").content.decode()
-    assert re.search(
-        rf'name="evidence_{skills[1].slug}"[^>]*>\s*Two Kaggle notebooks</textarea>', page
-    )
-    assert re.search(rf'name="level_{skills[0].slug}" value="2"[^>]*checked', page)
-    assert not re.search(rf'name="level_{skills[1].slug}" value="\d"[^>]*checked', page)
+    assert response.redirect_chain[-1][0] == "/assessments/gaps/"
+    assert "Self-assessment saved" in response.content.decode()
+    snapshot = Assessment.objects.get(user=alice)
+    assert snapshot.status == "complete" and snapshot.note == "Before the Acme interview"
+    assert snapshot.ratings.count() == 5
+    alice.profile.refresh_from_db()
+    assert alice.profile.target_role == role
 
 
-def test_finish_pressed_twice_saves_one_snapshot(alice_client, alice, catalogue):
-    skills, role = catalogue
-    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
-    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+def test_the_last_step_takes_the_target_role_and_note_and_finishes_by_default(
+    alice_client, stepped
+):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
 
-    first = alice_client.post("/assessments/new/", data)
-    second = alice_client.post("/assessments/new/", data, follow=True)
+    page = alice_client.get(_step_url(draft, 3)).content.decode()
+
+    assert 'name="role_profile"' in page and 'name="note"' in page
+    buttons = re.findall(r'<button type="submit" name="(\w+)"', page)
+    assert buttons[0] == "finish", "Enter in the form finishes on the last step"
+    first = alice_client.get(_step_url(draft, 1)).content.decode()
+    assert re.findall(r'<button type="submit" name="(\w+)"', first)[0] == "next"
+
+
+def test_finish_pressed_twice_saves_one_snapshot(alice_client, alice, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
+    alice_client.post(_step_url(draft, 1), {"next": "1", **_levels(skills[:2], [1, 3])})
+    alice_client.post(_step_url(draft, 2), {"next": "1", **_levels(skills[2:3], [0])})
+    data = {"finish": "1", **_levels(skills[3:], [1, 2])}
+
+    first = alice_client.post(_step_url(draft, 3), data)
+    second = alice_client.post(_step_url(draft, 3), data, follow=True)
 
     assert first.url == "/assessments/gaps/"
     assert second.redirect_chain == [("/assessments/gaps/", 302)]
@@ -145,63 +301,68 @@ def test_finish_pressed_twice_saves_one_snapshot(alice_client, alice, catalogue)
     assert Assessment.objects.filter(user=alice).count() == 1
 
 
-def test_a_finished_page_changed_after_going_back_saves_the_change(alice_client, alice, catalogue):
-    skills, role = catalogue
-    form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
-    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
-    alice_client.post("/assessments/new/", data)
+def test_a_finished_assessments_steps_lead_to_the_snapshot(alice_client, alice, stepped):
+    skills, _ = stepped
+    snapshot = make_assessment(user=alice, levels={skills[0]: 1})
 
-    alice_client.post("/assessments/new/", {**data, **_levels(skills, [1, 4, 2])})
-
-    latest = Assessment.objects.filter(user=alice).order_by("-completed_at", "-pk").first()
-    assert latest.ratings.get(skill=skills[1]).level == 4
-    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+    assert alice_client.get(_step_url(snapshot, 1)).url == f"/assessments/{snapshot.pk}/"
+    late = alice_client.post(_step_url(snapshot, 1), {"next": "1", **_levels(skills[:1], [4])})
+    assert late.url == f"/assessments/{snapshot.pk}/"
+    assert snapshot.ratings.get().level == 1
 
 
-def test_a_form_opened_after_finishing_saves_a_new_snapshot(alice_client, alice, catalogue):
-    skills, role = catalogue
-    for levels in ([1, 1, 1], [2, 2, 2]):
-        form = _hidden_fields(alice_client.get("/assessments/new/").content.decode())
-        alice_client.post(
-            "/assessments/new/",
-            {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, levels)},
-        )
+def test_a_step_out_of_range_is_404(alice_client, stepped):
+    draft, _ = _start(alice_client)
 
-    assert Assessment.objects.filter(user=alice, status="complete").count() == 2
+    assert alice_client.get(_step_url(draft, 4)).status_code == 404
+    assert alice_client.get(_step_url(draft, 0)).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_finishes_at_once_save_one_snapshot(threads_db):
-    skills, role = make_catalogue(size=3, target=3)
-    alice = make_user(username="alice")
+def test_another_users_draft_is_404_and_stays_as_it_was(alice, bob, stepped):
+    skills, _ = stepped
+    draft = make_assessment(user=alice, levels={skills[0]: 2}, status=Assessment.Status.DRAFT)
     client = Client()
+    client.force_login(bob)
+
+    assert client.get(_step_url(draft, 1)).status_code == 404
+    assert client.post(_step_url(draft, 1), _levels(skills[:1], [4])).status_code == 404
+    assert client.get(f"/assessments/{draft.pk}/").status_code == 404
+    assert draft.ratings.get().level == 2
+
+
+def test_steps_and_the_quick_start_need_the_csrf_token(alice, stepped):
+    skills, role = stepped
+    draft = make_assessment(user=alice, levels={}, status=Assessment.Status.DRAFT)
+    client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    form = _hidden_fields(client.get("/assessments/new/").content.decode())
-    data = {**form, "finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
 
-    responses = run_at_once(lambda: same_browser(client).post("/assessments/new/", data), times=20)
-
-    assert [r.status_code for r in responses] == [302] * 20
-    assert {r.url for r in responses} == {"/assessments/gaps/"}
-    assert Assessment.objects.filter(user=alice).count() == 1
+    for url, data in (
+        (_step_url(draft, 1), {"next": "1", **_levels(skills[:1], [3])}),
+        ("/assessments/new/", {"start": "1"}),
+        ("/assessments/new/quick/", {"role_profile": role.pk, **_levels(skills, [1] * 5)}),
+    ):
+        assert client.post(url, data).status_code == 403
+    assert not Rating.objects.exists()
+    assert Assessment.objects.count() == 1
 
 
 def test_a_form_over_the_upload_limit_comes_back_with_the_rest_kept(
-    alice_client, alice, catalogue, caplog
+    alice_client, alice, stepped, caplog
 ):
     """Django takes 2.5 MB a request; past that a form used to get a bare "Bad Request"."""
-    skills, role = catalogue
+    skills, role = stepped
+    draft, _ = _start(alice_client)
     data = {
         "role_profile": role.pk,
         "note": "Before the Acme interview",
-        f"evidence_{skills[0].slug}": "A pasted log file. " * 160_000,  # 3 MB
-        **_levels(skills, [1, 2, 3]),
-        "draft": "1",
+        f"evidence_{skills[3].slug}": "A pasted log file. " * 160_000,  # 3 MB
+        **_levels(skills[3:], [1, 3]),
+        "later": "1",
     }
 
     with caplog.at_level(logging.WARNING):
         response = alice_client.post(
-            "/assessments/new/", urlencode(data), content_type="application/x-www-form-urlencoded"
+            _step_url(draft, 3), urlencode(data), content_type="application/x-www-form-urlencoded"
         )
 
     assert response.status_code == 200
@@ -210,29 +371,151 @@ def test_a_form_over_the_upload_limit_comes_back_with_the_rest_kept(
     assert "Ensure this value has at most 2000 characters" in page
     assert "A pasted log file. A pasted log file." in page
     assert "Before the Acme interview" in page
-    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
-    assert not Assessment.objects.exists()
+    assert re.search(rf'name="level_{skills[4].slug}" value="3"[^>]*checked', page)
+    text, links = _summary(page)
+    assert text.startswith("1 answer needs attention")
+    [(href, message)] = links
+    assert href == f"#id_evidence_{skills[3].slug}"
+    assert message.startswith(
+        f"Evidence for {skills[3].name} (optional): Ensure this value has at most 2000 characters"
+    )
+    assert not Rating.objects.exists()
     assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
 
 
-def test_a_new_assessment_starts_from_the_last_snapshot(alice_client, alice, catalogue):
-    skills, _ = catalogue
-    make_assessment(user=alice, levels=dict(zip(skills, [1, 2, 3], strict=True)))
-
-    page = alice_client.get("/assessments/new/").content.decode()
-
-    assert re.search(rf'name="level_{skills[2].slug}" value="3"[^>]*checked', page)
-
-
-def test_out_of_range_level_is_refused(alice_client, catalogue):
-    skills, _ = catalogue
+def test_out_of_range_level_is_refused(alice_client, stepped):
+    skills, _ = stepped
+    draft, _ = _start(alice_client)
 
     response = alice_client.post(
-        "/assessments/new/", {"draft": "1", f"level_{skills[0].slug}": "9"}
+        _step_url(draft, 1), {"next": "1", f"level_{skills[0].slug}": "9"}
     )
 
     assert "Select a valid choice" in response.content.decode()
     assert not Rating.objects.exists()
+
+
+def test_quick_start_asks_for_the_five_skills_the_target_role_expects_most(
+    alice_client, alice, stepped
+):
+    skills, role = stepped
+    extra, _ = make_catalogue(size=1)  # a sixth skill, targeted lowest
+    TargetLevel.objects.create(profile=role, skill=extra[0], level=1)
+    alice.profile.target_role = role
+    alice.profile.save()
+
+    page = alice_client.get("/assessments/new/quick/").content.decode()
+
+    # Targets: 3, 3, 4, 1, 2 and the extra 1: the tie at 1 goes to the earlier skill.
+    asked = re.findall(r"<legend[^>]*>([^<]+)</legend>", page)
+    assert asked == [s.name for s in skills]
+    assert f"Your target role, <strong>{role.name}</strong>" in page
+    assert f"The {role.name} role expects level 4." in page
+    assert f"{skills[0].name} at 2" in page  # anchored levels, not bare numbers
+    assert "Show its five skills" not in page
+
+
+def test_quick_start_without_a_target_role_offers_the_default_role_or_another(
+    alice_client, stepped
+):
+    skills, role = stepped
+    other, other_role = make_catalogue(size=1)
+    RoleProfile.objects.filter(pk=other_role.pk).update(order=2)
+
+    page = alice_client.get("/assessments/new/quick/").content.decode()
+    assert "You have not chosen a target role yet" in page
+    assert re.search(rf'<option value="{role.slug}" selected>', page)
+
+    picked = alice_client.get(f"/assessments/new/quick/?role={other_role.slug}").content.decode()
+    assert re.findall(r"<legend[^>]*>([^<]+)</legend>", picked) == [other[0].name]
+    assert f'name="role_profile" value="{other_role.pk}"' in picked
+
+
+def test_finishing_the_quick_start_saves_a_snapshot_of_five_and_gaps_say_the_rest_are_unrated(
+    alice_client, alice, stepped
+):
+    skills, role = stepped
+    extra, _ = make_catalogue(size=2)
+    for skill in extra:
+        TargetLevel.objects.create(profile=role, skill=skill, level=1)
+    form = _hidden_fields(alice_client.get("/assessments/new/quick/").content.decode())
+
+    response = alice_client.post(
+        "/assessments/new/quick/",
+        {**form, "finish": "1", **_levels(skills, [3, 3, 1, 1, 2])},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/assessments/gaps/"
+    snapshot = Assessment.objects.get(user=alice)
+    assert snapshot.status == "complete" and snapshot.ratings.count() == 5
+    alice.profile.refresh_from_db()
+    assert alice.profile.target_role == role
+    page = response.content.decode()
+    assert "Self-assessment saved with 5 skills rated" in page
+    assert "2 skills the" in page and "are not rated yet, so their gaps are unknown" in page
+    table = page.split('id="gap-caption"')[1].split("</table>")[0]
+    for skill in extra:
+        row = re.search(rf"<th[^>]*>{skill.name}</th>.*?</tr>", table).group()
+        assert re.findall(r"<td[^>]*>(.*?)</td>", row) == ["not rated", "1", "–"]
+    ranked = re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', table)
+    assert ranked[-2:] == [extra[0].name, extra[1].name], "unrated skills come last"
+    cards = page.split('id="gaps-title"')[1].split("<table")[0]
+    assert extra[0].name not in cards, "an unrated skill is no top gap"
+
+
+def test_the_quick_start_with_a_skill_left_counts_it_and_keeps_the_rest(alice_client, stepped):
+    skills, _ = stepped
+    form = _hidden_fields(alice_client.get("/assessments/new/quick/").content.decode())
+
+    response = alice_client.post(
+        "/assessments/new/quick/",
+        {
+            **form,
+            "finish": "1",
+            **_levels(skills, [3, None, 1, None, 2]),
+            f"evidence_{skills[1].slug}": "Half a course",
+        },
+    )
+
+    page = response.content.decode()
+    text, links = _summary(page)
+    assert text.startswith("2 skills are not rated yet")
+    assert links == [
+        (f"#id_level_{skills[1].slug}_0", skills[1].name),
+        (f"#id_level_{skills[3].slug}_0", skills[3].name),
+    ]
+    assert re.search(rf'name="level_{skills[0].slug}" value="3"[^>]*checked', page)
+    assert "Half a course" in page
+    assert not Assessment.objects.exists()
+
+
+def test_the_quick_start_sent_twice_saves_one_snapshot(alice_client, alice, stepped):
+    skills, _ = stepped
+    form = _hidden_fields(alice_client.get("/assessments/new/quick/").content.decode())
+    data = {**form, "finish": "1", **_levels(skills, [3, 3, 1, 1, 2])}
+
+    alice_client.post("/assessments/new/quick/", data)
+    alice_client.post("/assessments/new/quick/", data)
+
+    assert Assessment.objects.filter(user=alice).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_finishes_at_once_save_one_snapshot(threads_db):
+    skills, role = make_catalogue(size=3, target=3)
+    alice = make_user(username="alice")
+    client = Client()
+    client.force_login(alice)
+    draft, _ = _start(client)
+    data = {"finish": "1", "role_profile": role.pk, **_levels(skills, [1, 3, 2])}
+
+    responses = run_at_once(lambda: same_browser(client).post(_step_url(draft, 1), data), times=20)
+
+    assert [r.status_code for r in responses] == [302] * 20
+    assert {r.url for r in responses} == {"/assessments/gaps/"}
+    assert Assessment.objects.filter(user=alice).count() == 1
+    assert Assessment.objects.get().status == "complete"
 
 
 def test_history_lists_snapshots_with_changes(alice_client, alice, catalogue):
@@ -490,13 +773,19 @@ def test_queries_do_not_grow_with_200_snapshots(client, snapshots, django_assert
     latest = Assessment.objects.filter(user=user).order_by("-completed_at").first()
     client.force_login(user)
     client.get("/assessments/")  # the first request after login stores the time zone
+    draft, _ = _start(client)
 
     for url in (
         "/assessments/",
         "/assessments/?page=5",
         "/assessments/gaps/",
         "/assessments/new/",
+        "/assessments/new/quick/",
+        _step_url(draft, 1),
         f"/assessments/{latest.pk}/",
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(16):
+        saved = client.post(_step_url(draft, 1), {"later": "1", **_levels(skills, [1] * 5)})
+        assert saved.status_code == 302

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from assessments.snapshots import assessment_save
+from assessments.snapshots import save_quick_start
 from mlcareer.caching import history_fingerprint
 from mlcareer.portability import progress_reset
 from practice.curation import questions_set_status
@@ -131,13 +131,11 @@ def test_every_kind_of_practice_moves_the_fingerprint(alice):
     assert changed(), "a mock interview's time running out"
 
     skills, role = make_catalogue(size=2)
-    assessment_save(
+    save_quick_start(
         user=alice,
         role_profile=role,
-        note="",
         levels={skill.pk: 2 for skill in skills},
         evidence={},
-        finish=True,
         now=now,
     )
     assert changed(), "a finished self-assessment"

@@ -153,6 +153,25 @@ def test_export_holds_the_ai_judges_review_of_each_of_my_answers(
     assert "ai_reviews" in archive.read("README.txt").decode()
 
 
+def test_export_holds_my_self_assessment_in_progress_marked_as_a_draft(alice_client, alice):
+    skills, _ = make_catalogue(size=2)
+    make_assessment(user=alice, levels={skills[0]: 1})
+    make_assessment(user=alice, levels={skills[1]: 3}, status=Assessment.Status.DRAFT)
+
+    archive = _archive(alice_client.get("/accounts/export/"))
+
+    assessments = json.loads(archive.read("assessments.json"))
+    assert [(row["status"], row["completed_at"] is None) for row in assessments] == [
+        ("complete", False),
+        ("draft", True),
+    ]
+    ratings = json.loads(archive.read("ratings.json"))
+    draft_id = assessments[1]["id"]
+    assert [(r["skill__slug"], r["level"]) for r in ratings if r["assessment_id"] == draft_id] == [
+        (skills[1].slug, 3)
+    ]
+
+
 def test_export_of_a_new_user_is_valid_and_almost_empty(alice_client):
     archive = _archive(alice_client.get("/accounts/export/"))
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import Assessment
 from tests.factories import make_assessment, make_catalogue, make_question, make_session
 
 # Keys that name shared content, readable by every signed-in user.
@@ -34,6 +35,12 @@ def _assessment_kwargs(user):
     return {"pk": make_assessment(user=user, levels={skills[0]: 2}).pk}
 
 
+def _draft_step_kwargs(user):
+    skills, _ = make_catalogue(size=1)
+    draft = make_assessment(user=user, levels={skills[0]: 2}, status=Assessment.Status.DRAFT)
+    return {"pk": draft.pk, "number": 1}
+
+
 OWNED = {
     "practice:session-detail": _session_kwargs,
     "practice:session-summary": _session_kwargs,
@@ -44,6 +51,7 @@ OWNED = {
     "practice:attempt-draft": _attempt_kwargs,
     "practice:attempt-grade": _attempt_kwargs,
     "assessments:detail": _assessment_kwargs,
+    "assessments:step": _draft_step_kwargs,
 }
 
 
