@@ -8,7 +8,7 @@ DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
 run test test-ai migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check clean
+.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test: $(VENV)/.installed-dev
 # from source by pip the first time, about 5 minutes; cached after) serving SmolLM2-135M.
 test-ai: $(VENV)/.installed-ai
 	AI_REQUIRED=1 $(BIN)/python -m pytest -m ai $(PYTEST_ARGS)
+
+# The README's screenshots, from a throwaway local site, in the machine's Chromium.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python docs/screenshots/take_screenshots.py
 
 # 50 simulated learners for 60 s against gunicorn; set DATABASE_URL for PostgreSQL.
 load: $(VENV)/.installed
