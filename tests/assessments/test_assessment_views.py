@@ -252,7 +252,7 @@ def test_history_lists_snapshots_with_changes(alice_client, alice, catalogue):
 
     assert "▲ 1 up" in page and "▼ 0 down" in page and "2 the same" in page
     assert f"{skills[0].name}: 1 → 2" in page
-    assert "Your first snapshot" in page
+    assert "Your first self-assessment" in page
 
 
 def test_empty_history_invites_a_first_assessment(alice_client):
