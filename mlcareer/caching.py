@@ -30,7 +30,7 @@ HISTORY_SECONDS = 60 * 60
 GENERATION_KEY = "content:generation"
 # Moved on whenever a cached page's figures change meaning or shape, so that a deploy never
 # serves what the previous code cached (Redis outlives the processes).
-HISTORY_LAYOUT = 3
+HISTORY_LAYOUT = 4
 
 
 def content_generation() -> int:
