@@ -224,6 +224,8 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> d
         "plan": plan,
         "streak": streak(practised_days, today=today),
         "answered_today": by_day.get(today, 0),
+        # The bar stops full: a progress bar's value may not pass its maximum.
+        "goal_reached": min(by_day.get(today, 0), profile.daily_goal),
         "goal": profile.daily_goal,
         "heatmap": heatmap_weeks(by_day, today=today, goal=profile.daily_goal),
         "practice_days_year": len(practised_days),
