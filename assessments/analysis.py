@@ -74,6 +74,35 @@ def gap_table(
 
 
 @dataclass(frozen=True)
+class TargetReadiness:
+    """How much of a role's target the latest self-assessment reaches, as one number."""
+
+    levels_met: int  # each skill counts up to its target level
+    levels_total: int  # the sum of the role's target levels
+    skills_met: int  # skills rated at or above their target
+    skills_total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.levels_met / self.levels_total)
+
+
+def target_readiness(gaps: list[GapRow]) -> TargetReadiness | None:
+    """Readiness for the target role: the share of its target levels that the self-ratings
+    reach. A skill counts up to its target (going beyond earns nothing extra), an unrated
+    skill counts 0. None when the role sets no level above 0, as there is nothing to reach."""
+    levels_total = sum(row.target for row in gaps)
+    if levels_total <= 0:
+        return None
+    return TargetReadiness(
+        levels_met=sum(min(row.current or 0, row.target) for row in gaps),
+        levels_total=levels_total,
+        skills_met=sum(1 for row in gaps if row.gap == 0),
+        skills_total=len(gaps),
+    )
+
+
+@dataclass(frozen=True)
 class Calibration:
     skill: SkillRef
     self_level: int | None
@@ -161,6 +190,13 @@ def calibrate_all(
         )
         for skill in skills
     ]
+
+
+def by_disagreement(calibrations: list[Calibration]) -> list[Calibration]:
+    """The flagged skills, those whose rating and answers lie furthest apart first (ties in
+    catalogue order)."""
+    flagged = [c for c in calibrations if c.flagged]
+    return sorted(flagged, key=lambda c: -abs(c.distance or 0))
 
 
 def calibration_gap(calibrations: list[Calibration]) -> float | None:

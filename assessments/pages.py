@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from assessments.analysis import (
+    by_disagreement,
     calibrate_all,
     calibration_trend,
     compare_with_judge,
@@ -13,6 +14,7 @@ from assessments.analysis import (
     gap_table,
     readiness,
     study_plan,
+    target_readiness,
 )
 from assessments.queries import (
     memory_by_skill,
@@ -33,7 +35,8 @@ TREND_SNAPSHOTS = 12
 def gaps_page(
     *, user: AbstractBaseUser, now: dt.datetime, fingerprint: Fingerprint | None = None
 ) -> dict:
-    """Gap table against the target role, calibration flags and trend (with the AI judge's
+    """Gap table against the target role, readiness for it as one number, calibration flags
+    (largest disagreement first) and trend (with the AI judge's
     grades beside the learner's where it reviewed answers), readiness, and the plan when an
     interview date is set; recomputed only when the user's history or settings change.
 
@@ -78,11 +81,13 @@ def _gaps(*, user: AbstractBaseUser, profile, now: dt.datetime) -> dict:
         "top_gaps": [row for row in gaps if row.open][:TOP_GAPS],
         "unrated_gaps": sum(1 for row in gaps if not row.rated),
         "calibrations": calibrations,
-        "flags": [c for c in calibrations if c.flagged],
+        "flags": by_disagreement(calibrations),
         "trend": calibration_trend(trend_gaps),
         # The AI judge as a third signal, where it reviewed graded answers; None otherwise.
         "judge": compare_with_judge(grading.judged_answers),
         "calibration_rows": [(c, judge_by_skill.get(c.skill.id)) for c in calibrations],
+        # One number for the target role; None without a self-assessment to read it from.
+        "target_readiness": target_readiness(gaps) if latest else None,
         "readiness": readiness(
             skills=skills,
             targets=targets,

@@ -29,5 +29,17 @@
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
     },
   };
-  setTimeout(() => new Chart(canvas, config), 0);
+  const build = () => setTimeout(() => new Chart(canvas, config), 0);
+  // On the dashboard the chart may sit in a closed section: it is built when that opens.
+  const section = canvas.closest("details");
+  if (!section || section.open) {
+    build();
+  } else {
+    section.addEventListener("toggle", function onToggle() {
+      if (section.open) {
+        section.removeEventListener("toggle", onToggle);
+        build();
+      }
+    });
+  }
 })();

@@ -535,7 +535,7 @@ def test_history_lists_snapshots_with_changes(alice_client, alice, catalogue):
 
     assert "▲ 1 up" in page and "▼ 0 down" in page and "2 the same" in page
     assert f"{skills[0].name}: 1 → 2" in page
-    assert "Your first snapshot" in page
+    assert "Your first self-assessment" in page
 
 
 def test_empty_history_invites_a_first_assessment(alice_client):
@@ -574,6 +574,18 @@ def test_gaps_page_without_a_role_asks_for_one(alice_client, alice, catalogue):
     make_assessment(user=alice, levels={skills[0]: 2})
 
     assert "Choose a target role" in alice_client.get("/assessments/gaps/").content.decode()
+
+
+def test_gaps_page_gives_readiness_for_the_role_as_one_number(alice_client, alice, catalogue):
+    """Rated 3, 1 and 4 against a target of 3 each: 3 + 1 + 3 of 9 levels, 2 skills at target."""
+    skills, role = catalogue
+    make_assessment(user=alice, levels=dict(zip(skills, [3, 1, 4], strict=True)), role=role)
+
+    page = alice_client.get("/assessments/gaps/").content.decode()
+
+    assert "<strong>Readiness: 78%</strong> of the levels the role asks for" in page
+    assert "2 of 3 skills are at their target" in page
+    assert "Skill gaps, largest first" in page
 
 
 def test_top_gap_practice_button_starts_a_session_on_that_skill(alice_client, alice, catalogue):

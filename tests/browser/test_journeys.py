@@ -31,8 +31,8 @@ def test_newcomer_signs_up_and_saves_their_profile(page, live_server):
     expect(page.get_by_role("heading", name="Hello, newcomer")).to_be_visible()
     assert_accessible(page)
 
-    expect(page.get_by_text("Welcome! Three steps get you going")).to_be_visible()
-    page.get_by_role("listitem").filter(has_text="Set your daily goal").get_by_role(
+    expect(page.get_by_text("Welcome! Getting started: 0 of 4 done")).to_be_visible()
+    page.get_by_role("listitem").filter(has_text="Check your daily goal").get_by_role(
         "link", name="Go"
     ).click()
     assert_accessible(page)

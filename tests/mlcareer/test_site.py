@@ -41,7 +41,7 @@ def test_dashboard_greets_user_and_says_what_to_do_first(alice_client):
     page = alice_client.get("/dashboard/").content.decode()
 
     assert "Hello, alice" in page
-    assert "Set your daily goal" in page
+    assert "Answer your first questions" in page
     assert "Read the role guide" in page
 
 
