@@ -112,7 +112,8 @@ def main() -> None:
                 visitor.get_by_role("button", name="Submit answer").click()
                 visitor.wait_for_url(base + "/#result")
                 _shoot(visitor, "first-answer")
-                visitor.get_by_role("link", name="Create a free account to keep this answer").click()
+                keep = "Create a free account to keep this answer"
+                visitor.get_by_role("link", name=keep).click()
                 visitor.get_by_label("Username").fill("newcomer")
                 visitor.get_by_label("Email").fill("newcomer@example.com")
                 visitor.get_by_label("Password*", exact=True).fill("a-long-new-password-2026")
