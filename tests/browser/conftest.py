@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.html_validator import PageCollector, validator_missing_reason
+from tests.browser.html_validator import (
+    PageCollector,
+    capture_documents,
+    validator_missing_reason,
+)
 
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 AXE_PATH = "/__browser-tests__/axe.min.js"
@@ -79,8 +83,7 @@ def html_pages(tmp_path_factory):
         f"HTML validator: {collector.visits} page loads, {len(collector.pages)} distinct "
         f"pages validated, {len(errors)} errors"
     )
-    for problem in collector.unreadable:
-        VALIDATOR_SUMMARY.append(f"HTML validator could not read {problem}")
+    VALIDATOR_SUMMARY.extend(f"HTML validator could not read {p}" for p in collector.unreadable)
     if errors:
         pytest.fail(
             f"The W3C HTML validator found {len(errors)} errors in the pages the browser "
@@ -94,32 +97,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
-@pytest.fixture(scope="session")
-def browser(browser, html_pages):
-    """Every context made from the browser (the tests' own ones too) hands its pages to
-    the validator."""
-    if html_pages is None:
-        return browser
-    new_context = browser.new_context
-
-    def new_watched_context(*args, **kwargs):
-        context = new_context(*args, **kwargs)
-        html_pages.watch(context)
-        return context
-
-    browser.new_context = new_watched_context
-    return browser
-
-
 @pytest.fixture(autouse=True)
-def _name_the_pages_after_the_test(request):
-    """Errors name the test that loaded the page, so that it can be found again."""
+def _validate_the_pages_of_browser_tests(request):
+    """The live server hands every page a browser test loads to the validator, named after
+    the test that loaded it, so that an error can be traced back."""
     if "browser" not in request.keywords:
         yield
         return
     collector = request.getfixturevalue("html_pages")
     if collector is not None:
         collector.test_name = request.node.nodeid
+        if "live_server" in request.fixturenames:
+            httpd = request.getfixturevalue("live_server").thread.httpd
+            if getattr(httpd.get_app(), "collector", None) is not collector:
+                httpd.set_app(capture_documents(httpd.get_app(), collector))
     yield
 
 

@@ -1,19 +1,22 @@
 """The W3C HTML validator (the Nu Html Checker, npm package `vnu-jar`) over the pages the
 browser tests load.
 
-Every document the server sends to the browser is kept as it arrived (the raw response body,
-not the DOM after scripts ran), written to a folder, and the whole folder is checked in one run
-of the validator at the end of the test session: the JVM starts once, not once per page.
+Every page the live server sends to the browser is kept as it was sent (the response body, not
+the DOM after scripts ran), written to a folder, and the whole folder is checked in one run of
+the validator at the end of the test session: the JVM starts once, not once per page. The pages
+are taken at the server rather than from the browser's response events, which Playwright's
+synchronous API delivers late: by then a page the test has already left may have no body.
 `make node-tools` (or `npm ci --ignore-scripts`) installs the jar; Java comes from the system.
 """
 
+import gzip
 import hashlib
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -106,51 +109,71 @@ def validate_html(html: str, folder: Path, url: str = "snippet.html") -> list[Ht
     return validate_files({path: url})
 
 
-@dataclass
 class PageCollector:
-    """Keeps the HTML of every document response the watched browser contexts receive."""
+    """Keeps the HTML of every page the browser loads from the live server, byte for byte as
+    the server sent it (see `capture_documents`)."""
 
-    folder: Path
-    pages: dict[Path, str] = field(default_factory=dict)
-    visits: int = 0
-    unreadable: list[str] = field(default_factory=list)
-    test_name: str = ""
-    _seen: set[str] = field(default_factory=set)
-
-    def watch(self, context) -> None:
-        context.on("response", self.on_response)
-
-    def unwatch(self, context) -> None:
-        context.remove_listener("response", self.on_response)
-
-    def on_response(self, response) -> None:
-        if response.request.resource_type != "document":
-            return
-        path = urlsplit(response.url).path
-        if path.startswith(SKIPPED_PATH_PREFIXES):
-            return
-        # Redirects carry no page; a download (the data export) is not HTML.
-        if 300 <= response.status < 400:
-            return
-        if not response.headers.get("content-type", "").startswith("text/html"):
-            return
-        try:
-            body = response.body()
-        except Exception as error:  # The browser dropped the body (a navigation raced it).
-            self.unreadable.append(f"{response.url}: {error}")
-            return
-        self.add(body, url=response.url)
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.pages: dict[Path, str] = {}
+        self.visits = 0
+        self.unreadable: list[str] = []
+        self.test_name = ""
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()  # The live server answers from several threads.
 
     def add(self, body: bytes, *, url: str) -> None:
-        self.visits += 1
-        digest = hashlib.sha256(body).hexdigest()
-        if digest in self._seen:
-            return
-        self._seen.add(digest)
-        path = self.folder / f"{len(self.pages) + 1:04d}.html"
-        path.write_bytes(body)
-        label = f"{url} [{self.test_name}]" if self.test_name else url
-        self.pages[path] = label
+        with self._lock:
+            self.visits += 1
+            digest = hashlib.sha256(body).hexdigest()
+            if digest in self._seen:
+                return
+            self._seen.add(digest)
+            path = self.folder / f"{len(self.pages) + 1:04d}.html"
+            path.write_bytes(body)
+            self.pages[path] = f"{url} [{self.test_name}]" if self.test_name else url
 
     def validate(self) -> list[HtmlError]:
         return validate_files(self.pages)
+
+
+def capture_documents(app, collector: PageCollector):
+    """Wrap a WSGI app so that every HTML page a browser navigates to is handed to
+    `collector`. A browser says so in its `Sec-Fetch-Dest: document` header: htmx's requests,
+    scripts, styles and images are left out, and so are redirects, downloads and admin pages."""
+
+    def application(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_SEC_FETCH_DEST") != "document" or path.startswith(
+            SKIPPED_PATH_PREFIXES
+        ):
+            return app(environ, start_response)
+        sent = {}
+
+        def remember(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = app(environ, remember)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        code = int(sent["status"].split()[0])
+        headers = {name.lower(): value for name, value in sent["headers"]}
+        if not 300 <= code < 400 and headers.get("content-type", "").startswith("text/html"):
+            query = environ.get("QUERY_STRING")
+            url = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}{path}"
+            url = f"{url}?{query}" if query else url
+            encoding = headers.get("content-encoding", "identity")
+            if encoding == "gzip":  # Django's GZipMiddleware compresses pages.
+                collector.add(gzip.decompress(body), url=url)
+            elif encoding == "identity":
+                collector.add(body, url=url)
+            else:
+                collector.unreadable.append(f"{url}: sent with Content-Encoding {encoding}")
+        return [body]
+
+    application.collector = collector
+    return application
