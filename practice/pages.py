@@ -33,16 +33,19 @@ REVIEW_LIST_LIMIT = 30
 TIME_WARNINGS = (300, 60)
 
 
-def _grade_form(key_points: list[KeyPoint], feedback: Feedback, data=None) -> GradeForm:
+def _grade_form(
+    key_points: list[KeyPoint], feedback: Feedback, data=None, *, auto_id: str = "id_%s"
+) -> GradeForm:
     """The grading form, the points matching found labelled as its suggestion; none is
     ticked in advance, so what gets stored is the learner's own judgement. With `data` (a
-    refused grade sent back), the form shows what was sent and why it was refused."""
+    refused grade sent back), the form shows what was sent and why it was refused. A page
+    with several of them gives each its own `auto_id`, so that no two inputs share an id."""
     found = frozenset(
         point.pk
         for point, result in zip(key_points, feedback.points, strict=True)
         if result.covered
     )
-    return GradeForm(data, key_points=key_points, suggested=found)
+    return GradeForm(data, key_points=key_points, suggested=found, auto_id=auto_id)
 
 
 def _mean_percent(shares: list[float | None]) -> int | None:
@@ -200,7 +203,12 @@ def session_summary(session: PracticeSession, *, grade_data: dict | None = None)
                     else ""
                 ),
                 "grade_form": (
-                    _grade_form(key_points, feedback, grade_data.get(attempt.pk))
+                    _grade_form(
+                        key_points,
+                        feedback,
+                        grade_data.get(attempt.pk),
+                        auto_id=f"id_attempt{attempt.pk}_%s",
+                    )
                     if needs_grade
                     else None
                 ),

@@ -260,11 +260,21 @@ def _ai_review_or_404(request: HttpRequest, pk: int, attempt_pk: int):
     return attempt, review
 
 
+def _panel_context(request: HttpRequest, attempt, review) -> dict:
+    """The panel's context; `?level=` keeps the heading level of the page it sits in."""
+    level = request.GET.get("level")
+    return {
+        "attempt": attempt,
+        "review": review,
+        "level": int(level) if level in ("2", "3", "4", "5") else None,
+    }
+
+
 @require_safe
 def attempt_ai_review_view(request: HttpRequest, pk: int, attempt_pk: int) -> HttpResponse:
     """The AI review panel of one answer: polled by the page while the verdict is pending."""
     attempt, review = _ai_review_or_404(request, pk, attempt_pk)
-    return render(request, "practice/ai_review.html", {"attempt": attempt, "review": review})
+    return render(request, "practice/ai_review.html", _panel_context(request, attempt, review))
 
 
 @require_POST
@@ -273,7 +283,7 @@ def attempt_ai_review_retry(request: HttpRequest, pk: int, attempt_pk: int) -> H
     if not retry_review(review, now=timezone.now()):
         messages.info(request, "That AI review is not a failed one: nothing to retry.")
     if request.htmx:
-        return render(request, "practice/ai_review.html", {"attempt": attempt, "review": review})
+        return render(request, "practice/ai_review.html", _panel_context(request, attempt, review))
     if attempt.session.finished_at:
         return redirect("practice:session-summary", pk=pk)
     return redirect("practice:session-detail", pk=pk)

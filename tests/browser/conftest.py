@@ -2,6 +2,10 @@
 
 Set CHROMIUM_PATH to use another binary. Without Chromium these tests skip, unless
 E2E_REQUIRED=1 (as in CI), when they fail instead.
+
+Every page the tests load (admin aside) is checked with the W3C HTML validator once the
+session ends (see html_validator.py); without Java or the validator's jar that check is
+skipped with its reason, or fails under E2E_REQUIRED=1.
 """
 
 import json
@@ -10,6 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.browser.html_validator import (
+    PageCollector,
+    capture_documents,
+    validator_missing_reason,
+)
 
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 AXE_PATH = "/__browser-tests__/axe.min.js"
@@ -47,6 +57,63 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
 
 
+def _required() -> bool:
+    return os.environ.get("E2E_REQUIRED") == "1"
+
+
+# What the validator did, for the closing summary of the run.
+VALIDATOR_SUMMARY: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def html_pages(tmp_path_factory):
+    """Collects the HTML of every page the browser tests load, and validates it all at the
+    end of the session, failing with the URL, line and message of each error."""
+    reason = validator_missing_reason()
+    if reason is not None:
+        if _required():
+            pytest.fail(f"E2E_REQUIRED=1 but the HTML validator cannot run: {reason}")
+        VALIDATOR_SUMMARY.append(f"HTML validator skipped: {reason}")
+        yield None
+        return
+    collector = PageCollector(tmp_path_factory.mktemp("pages"))
+    yield collector
+    errors = collector.validate()
+    VALIDATOR_SUMMARY.append(
+        f"HTML validator: {collector.visits} page loads, {len(collector.pages)} distinct "
+        f"pages validated, {len(errors)} errors"
+    )
+    VALIDATOR_SUMMARY.extend(f"HTML validator could not read {p}" for p in collector.unreadable)
+    if errors:
+        pytest.fail(
+            f"The W3C HTML validator found {len(errors)} errors in the pages the browser "
+            "tests loaded:\n" + "\n".join(str(error) for error in errors),
+            pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in VALIDATOR_SUMMARY:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _validate_the_pages_of_browser_tests(request):
+    """The live server hands every page a browser test loads to the validator, named after
+    the test that loaded it, so that an error can be traced back."""
+    if "browser" not in request.keywords:
+        yield
+        return
+    collector = request.getfixturevalue("html_pages")
+    if collector is not None:
+        collector.test_name = request.node.nodeid
+        if "live_server" in request.fixturenames:
+            httpd = request.getfixturevalue("live_server").thread.httpd
+            if getattr(httpd.get_app(), "collector", None) is not collector:
+                httpd.set_app(capture_documents(httpd.get_app(), collector))
+    yield
+
+
 def _watch_for_errors(page) -> list[str]:
     """Collect script errors and content-security-policy refusals seen while the test runs."""
     problems: list[str] = []
@@ -82,8 +149,8 @@ def phone_page(browser):
     assert problems == [], "\n".join(problems)
 
 
-def assert_accessible(page) -> None:
-    """Run axe-core on the page as it is now; fail listing every violation found."""
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now: each violation's id, impact, help and targets."""
     page.wait_for_load_state()
     # Served as if from the site itself, so that the page's strict content security policy
     # (scripts from 'self' only) lets it run unchanged.
@@ -95,7 +162,7 @@ def assert_accessible(page) -> None:
     )
     page.add_script_tag(url=axe_url)
     result = page.evaluate("async () => await axe.run(document)")
-    violations = [
+    return [
         {
             "id": violation["id"],
             "impact": violation["impact"],
@@ -104,6 +171,11 @@ def assert_accessible(page) -> None:
         }
         for violation in result["violations"]
     ]
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page as it is now; fail listing every violation found."""
+    violations = axe_violations(page)
     assert not violations, f"axe found violations on {page.url}:\n" + json.dumps(
         violations, indent=2
     )

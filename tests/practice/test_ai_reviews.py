@@ -536,6 +536,27 @@ def test_the_session_summary_shows_the_judges_suggestion_beside_my_grade(
     assert "Suggested grade 1" in page
 
 
+def test_on_a_summary_the_review_headings_sit_under_the_question_and_polling_keeps_them_there(
+    alice_client, alice, ai, question
+):
+    attempt = _answered(alice, question)
+    make_ai_review(attempt, status=AIReview.Status.QUEUED)
+
+    summary = alice_client.get(f"/practice/sessions/{attempt.session_id}/summary/").content
+    assert re.search(r"<h4 [^>]*>AI interviewer's review</h4>", summary.decode())
+    assert f'data-hx-get="{_url(attempt, "ai-review")}?level=4"' in summary.decode()
+
+    AIReview.objects.filter(attempt=attempt).delete()
+    make_ai_review(attempt, grade=2)
+    polled = alice_client.get(_url(attempt, "ai-review") + "?level=4").content.decode()
+    assert re.search(r"<h4 [^>]*>AI interviewer's review</h4>", polled)
+    assert re.search(r"<h5 [^>]*>Statements the judge thinks are wrong</h5>", polled)
+
+    on_its_own = alice_client.get(_url(attempt, "ai-review") + "?level=9").content.decode()
+    assert re.search(r"<h2 [^>]*>AI interviewer's review</h2>", on_its_own)
+    assert re.search(r"<h3 [^>]*>Statements the judge thinks are wrong</h3>", on_its_own)
+
+
 # The question page's history
 
 

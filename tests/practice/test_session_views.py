@@ -352,6 +352,25 @@ def test_mock_interview_refuses_to_reveal_and_grades_at_the_end(alice_client, al
     assert "Grade your 1 answer below" in summary
 
 
+def test_a_summary_with_several_grading_forms_gives_each_its_own_ids(alice_client, alice, bank):
+    session = make_session(user=alice, questions=bank[:2], mode="mock", time_limit_seconds=600)
+    first, second = session.attempts.order_by("position")
+    alice_client.post(_attempt_url(session, first, "submit"), {"answer": "recall"})
+    alice_client.post(_attempt_url(session, second, "submit"), {"answer": "precision"})
+
+    summary = alice_client.get(f"/practice/sessions/{session.pk}/summary/").content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', summary)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for attempt in (first, second):
+        assert f'for="id_attempt{attempt.pk}_grade_3"' in summary
+        assert f'id="id_attempt{attempt.pk}_grade_3"' in summary
+    # The fields keep their names, so the grade still saves.
+    alice_client.post(_attempt_url(session, second, "grade"), {"grade": "3", "next": "summary"})
+    second.refresh_from_db()
+    assert second.grade == 3
+
+
 def test_mock_answer_after_the_deadline_ends_the_interview(alice_client, alice, bank):
     started = timezone.now() - dt.timedelta(minutes=20)
     session = make_session(
