@@ -11,7 +11,7 @@ from assessments.models import Assessment
 from assessments.pages import gaps_page
 from assessments.queries import skill_refs
 from mlcareer.caching import Fingerprint, history_cached, profile_and_fingerprint
-from practice.models import PracticeSession
+from practice.models import Attempt, PracticeSession
 from practice.pages import forecast_chart_data
 from practice.progress import (
     RETENTION_MONTHS,
@@ -26,6 +26,8 @@ from practice.progress import (
 from practice.scheduling import due_counts, due_today_by_topic, forecast_of
 
 ASSESSMENT_STALE_DAYS = 30
+# A finished session's answer left without a grade is offered for grading this long.
+UNGRADED_REMINDER = dt.timedelta(days=7)
 # The trend chart opens on this many topics; the others are a choice away.
 TREND_TOPICS = 5
 # Skills whose rating and answers disagree most, shown before "show all".
@@ -43,14 +45,27 @@ class NextAction(NamedTuple):
 
 
 def next_action(
-    *, unfinished, due_count: int, has_practised: bool, plan_focus: str | None
+    *,
+    unfinished,
+    due_count: int,
+    has_practised: bool,
+    plan_focus: str | None,
+    ungraded=None,
 ) -> NextAction:
-    """An unfinished session first, then the reviews due, then a first session for a
+    """An unfinished session first, then a recent answer still waiting for its grade (such as
+    the one kept from before signing up), then the reviews due, then a first session for a
     newcomer, else five more questions (on the plan's next skill where there is a plan)."""
     if unfinished is not None:
-        mode = unfinished.get_mode_display().lower()
+        mode = unfinished.label.lower()
         return NextAction(
             "resume", f"Resume your {mode}", f"An unfinished {mode}: pick up where you left off."
+        )
+    if ungraded is not None:
+        return NextAction(
+            "grade",
+            "Grade your answer",
+            f"Your answer to “{ungraded.question.title}” waits for your grade: it schedules "
+            "the question's review.",
         )
     if due_count:
         reviews = "review" if due_count == 1 else "reviews"
@@ -154,6 +169,7 @@ def dashboard(*, user: AbstractBaseUser, now: dt.datetime) -> dict:
 NEXT_KEYS = (
     "next",
     "unfinished",
+    "ungraded",
     "is_new",
     "checklist",
     "checklist_done",
@@ -194,6 +210,18 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> d
         .order_by("-started_at")
         .first()
     )
+    ungraded = (
+        Attempt.objects.filter(
+            user=user,
+            status__in=Attempt.GRADABLE_STATUSES,
+            grade__isnull=True,
+            session__finished_at__isnull=False,
+            submitted_at__gte=now - UNGRADED_REMINDER,
+        )
+        .select_related("question")
+        .order_by("-submitted_at")
+        .first()
+    )
     # Overdue cards count for today in the forecast: exactly the set due now.
     due_count = forecast[0][1]
     plan = gaps["plan"]
@@ -206,11 +234,13 @@ def _progress(*, user, profile, now: dt.datetime, fingerprint: Fingerprint) -> d
     context = {
         "next": next_action(
             unfinished=unfinished,
+            ungraded=ungraded,
             due_count=due_count,
             has_practised=has_practised,
             plan_focus=plan.focus[0].row.skill.name if plan and plan.focus else None,
         ),
         "unfinished": unfinished,
+        "ungraded": ungraded,
         "is_new": not has_practised and latest is None,
         # Shown until every step is done.
         "checklist": checklist if not all(step.done for step in checklist) else None,

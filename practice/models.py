@@ -370,6 +370,14 @@ class PracticeSession(models.Model):
     def is_mock(self) -> bool:
         return self.mode == self.Mode.MOCK
 
+    @property
+    def label(self) -> str:
+        """What the learner calls this session: a mock interview, a review of due questions,
+        or practice."""
+        if not self.is_mock and self.source == self.Source.DUE:
+            return "Review"
+        return self.get_mode_display()
+
 
 class Attempt(models.Model):
     """One question of a session: shown, then answered, cut off or skipped, then graded."""

@@ -67,7 +67,11 @@
     }
   }
 
+  // A review swaps the next card in place: this card's clock and counts stop with its form.
   document.addEventListener("visibilitychange", function () {
+    if (!form.isConnected) {
+      return;
+    }
     if (document.hidden) {
       if (visibleSince !== null) {
         activeMs += Date.now() - visibleSince;
@@ -79,7 +83,11 @@
     keepActive();
     tick();
   });
-  window.addEventListener("pagehide", keepActive);
+  window.addEventListener("pagehide", function () {
+    if (form.isConnected) {
+      keepActive();
+    }
+  });
 
   // Warnings and the end of a mock interview.
   let shownLevel = 0;
@@ -197,7 +205,11 @@
   keepActive();
   if (timer) {
     tick();
-    window.setInterval(function () {
+    const ticking = window.setInterval(function () {
+      if (!form.isConnected) {
+        window.clearInterval(ticking);
+        return;
+      }
       tick();
       if (!document.hidden) {
         keepActive();

@@ -75,7 +75,7 @@ def test_the_review_goes_card_to_card_without_reloading_the_page(page, live_serv
     expect(page.get_by_role("heading", name="Choosing a threshold")).to_be_visible()
     expect(due).to_have_text("1 review due today")
     expect(page.get_by_label("Your answer")).to_be_focused()
-    expect(page).to_have_title("Practice · question 2 of 2 · MLCareer")
+    expect(page).to_have_title("Review · question 2 of 2 · MLCareer")
     assert page.evaluate("window.reviewMarker") == "still the same page"
     assert page.url == session_url
     assert Attempt.objects.get(position=1, session__source="due").grade == 3
@@ -90,7 +90,7 @@ def test_the_review_goes_card_to_card_without_reloading_the_page(page, live_serv
     page.keyboard.press("4")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", name="Practice summary")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review summary")).to_be_visible()
     assert Attempt.objects.get(position=2, session__source="due").grade == 4
 
 

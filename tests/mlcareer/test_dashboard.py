@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.analysis import (
@@ -21,7 +22,7 @@ from mlcareer.dashboard import (
     settings_saved,
     trend_topics,
 )
-from practice.models import Attempt, ReviewCard
+from practice.models import Attempt, PracticeSession, ReviewCard
 from tests.factories import (
     make_assessment,
     make_catalogue,
@@ -134,8 +135,15 @@ def test_a_learner_with_few_topics_sees_them_all():
 
 
 class _Session:
-    def get_mode_display(self):
-        return "Mock interview"
+    label = "Mock interview"
+
+
+class _Question:
+    title = "Bias and variance"
+
+
+class _Attempt:
+    question = _Question()
 
 
 def test_the_next_step_is_one_action_in_order_of_urgency():
@@ -143,12 +151,34 @@ def test_the_next_step_is_one_action_in_order_of_urgency():
     common = {"has_practised": True, "plan_focus": None}
 
     assert next_action(unfinished=unfinished, due_count=3, **common).kind == "resume"
+    waiting = next_action(unfinished=None, ungraded=_Attempt(), due_count=3, **common)
+    assert (waiting.kind, waiting.title) == ("grade", "Grade your answer")
+    assert "“Bias and variance”" in waiting.text
     assert next_action(unfinished=None, due_count=1, **common).title == "1 review due today"
     assert next_action(
         unfinished=None, due_count=0, has_practised=False, plan_focus=None
     ).title == ("Answer your first questions")
     planned = next_action(unfinished=None, due_count=0, has_practised=True, plan_focus="SQL")
     assert (planned.kind, planned.text) == ("practise", "Next in your plan: SQL.")
+
+
+def test_a_recent_answer_left_ungraded_is_offered_for_grading_on_the_dashboard(client):
+    user = make_user()
+    session = make_session(user=user, questions=[make_question(title="Bias and variance")])
+    attempt = session.attempts.get()
+    now = timezone.now()
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status=Attempt.Status.ANSWERED, answer="An answer.", submitted_at=now, shown_at=now
+    )
+    PracticeSession.objects.filter(pk=session.pk).update(finished_at=now)
+    client.force_login(user)
+
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Grade your answer" in page
+    assert f"/practice/sessions/{session.pk}/summary/#q{attempt.pk}-title" in page
+
+    Attempt.objects.filter(pk=attempt.pk).update(grade=3, graded_at=now)
+    assert "Grade your answer" not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_the_first_run_checklist_starts_with_answering_and_ends_with_settings():
@@ -406,7 +436,7 @@ def test_interview_countdown(alice_client, alice):
 
 
 # After a change to the learner's history; when nothing changed; after an editor's change too.
-COLD_HISTORY_QUERIES, WARM_QUERIES, COLD_QUERIES = 13, 3, 17
+COLD_HISTORY_QUERIES, WARM_QUERIES, COLD_QUERIES = 14, 3, 18
 
 
 @pytest.mark.parametrize("heavy", [False, True])

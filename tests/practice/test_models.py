@@ -5,7 +5,14 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from assessments.models import RoleProfile, RubricLevel, TargetLevel
-from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionFlag
+from practice.models import (
+    Attempt,
+    CommonMistake,
+    KeyPoint,
+    PracticeSession,
+    Question,
+    QuestionFlag,
+)
 from tests.factories import make_question, make_session, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +177,12 @@ def test_common_mistakes_have_a_natural_key_of_question_slug_and_order():
 
     assert second.natural_key() == ("overfit", 2)
     assert CommonMistake.objects.get_by_natural_key("overfit", 2) == second
+
+
+def test_a_session_is_called_a_review_a_mock_interview_or_practice_by_what_it_holds(alice):
+    due = make_session(user=alice, source=PracticeSession.Source.DUE)
+    mock_of_due = make_session(
+        user=alice, source=PracticeSession.Source.DUE, mode=PracticeSession.Mode.MOCK
+    )
+    mixed = make_session(user=alice)
+    assert (due.label, mock_of_due.label, mixed.label) == ("Review", "Mock interview", "Practice")

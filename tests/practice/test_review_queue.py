@@ -80,7 +80,7 @@ def test_answering_by_htmx_returns_the_grading_step_only(alice_client, review):
     assert "How good was your answer?" in fragment
     assert "js/grading.js" in fragment  # the keys 0-4 and Enter work on the swapped step
     assert '<span id="due-count" data-hx-swap-oob="true">2 reviews due today</span>' in fragment
-    assert "<title>Practice · question 1 of 2 · MLCareer</title>" in fragment
+    assert "<title>Review · question 1 of 2 · MLCareer</title>" in fragment
     first.refresh_from_db()
     assert first.status == Attempt.Status.ANSWERED
 
