@@ -70,7 +70,9 @@ def next_action(
     if due_count:
         reviews = "review" if due_count == 1 else "reviews"
         return NextAction(
-            "review", f"{due_count} {reviews} due today", "Answer them now, before you forget."
+            "review",
+            f"{due_count} {reviews} due today",
+            f"Answer {'it' if due_count == 1 else 'them'} now, before you forget.",
         )
     if not has_practised:
         return NextAction(
