@@ -40,7 +40,7 @@ class GuideItemAdmin(admin.ModelAdmin):
 
 @admin.register(SalaryBenchmark)
 class SalaryBenchmarkAdmin(admin.ModelAdmin):
-    list_display = ("country", "currency", "low", "average", "high", "usd_per_unit", "order")
+    list_display = ("country", "currency", "low", "average", "high", "order")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("country",)}
     search_fields = ("country", "currency")

@@ -100,7 +100,10 @@ class GuideItem(models.Model):
 
 
 class SalaryBenchmark(models.Model):
-    """Yearly pay of an ML engineer in one country, in its own currency."""
+    """Yearly pay of an ML engineer in one country, in its own currency.
+
+    Figures are kept as the source gives them, unconverted: it states no exchange rates.
+    """
 
     slug = models.SlugField(unique=True)
     country = models.CharField(max_length=80)
@@ -108,12 +111,6 @@ class SalaryBenchmark(models.Model):
     average = models.PositiveIntegerField()
     low = models.PositiveIntegerField()
     high = models.PositiveIntegerField()
-    usd_per_unit = models.DecimalField(
-        "US dollars per unit",
-        max_digits=12,
-        decimal_places=6,
-        help_text="Approximate exchange rate, used only to draw the comparison chart.",
-    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugNaturalKeyManager()
@@ -127,11 +124,6 @@ class SalaryBenchmark(models.Model):
                 violation_error_message="The average must lie between the low and high figures.",
             ),
             models.CheckConstraint(
-                condition=Q(usd_per_unit__gt=0),
-                name="salary_rate_positive",
-                violation_error_message="The exchange rate must be above zero.",
-            ),
-            models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"),
                 name="salary_currency_iso_code",
                 violation_error_message="Use a three-letter currency code in capitals.",
@@ -143,10 +135,6 @@ class SalaryBenchmark(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def in_usd(self, amount: int) -> int:
-        """An amount of this currency in whole US dollars, at the stored rate."""
-        return round(amount * self.usd_per_unit)
 
 
 class SkillArea(NamedEntry):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import QuickStartForm, RoleChoiceForm, StepForm
-from assessments.guide import guide_sections, salary_chart_data
+from assessments.guide import guide_sections
 from assessments.models import RoleProfile, SalaryBenchmark
 from assessments.pages import gaps_page
 from assessments.queries import (
@@ -38,15 +38,10 @@ from mlcareer.post_limits import cut_oversized_post
 @login_not_required
 @require_safe
 def role_guide(request: HttpRequest) -> HttpResponse:
-    salaries = list(SalaryBenchmark.objects.all())
     return render(
         request,
         "assessments/role_guide.html",
-        {
-            "sections": guide_sections(),
-            "salaries": salaries,
-            "salary_chart": salary_chart_data(salaries),
-        },
+        {"sections": guide_sections(), "salaries": list(SalaryBenchmark.objects.all())},
     )
 
 

@@ -84,7 +84,6 @@ def make_salary(**fields):
         "average": 50_000,
         "low": 40_000,
         "high": 70_000,
-        "usd_per_unit": "1.10",
         "order": n,
     }
     return SalaryBenchmark.objects.create(**{**defaults, **fields})

@@ -1,10 +1,7 @@
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from assessments.guide import salary_chart_data
 from mlcareer.content import content_load
 from tests.factories import make_guide_item, make_guide_section, make_salary
 
@@ -36,7 +33,6 @@ def test_role_guide_lists_salaries_in_local_currency_with_separators(client):
         low=4_000_000,
         average=6_000_000,
         high=10_000_000,
-        usd_per_unit="0.00065",
     )
 
     page = client.get("/role/").content.decode()
@@ -46,15 +42,35 @@ def test_role_guide_lists_salaries_in_local_currency_with_separators(client):
         in page
     )
     assert "6,000,000" in page and "4,000,000" in page and "10,000,000" in page
-    assert 'id="salary-chart-data"' in page
-    assert "chart.umd.min.js" in page
+
+
+def test_role_guide_shows_salaries_unconverted_and_says_why(client):
+    """The source gives no exchange rates, so no figure is shown in another currency."""
+    make_salary(country="Germany", currency="EUR", low=50_000, average=75_000, high=120_000)
+
+    page = client.get("/role/").content.decode()
+
+    assert "The source states no exchange rates" in page
+    assert "US dollars" not in page and "USD" not in page
+    assert "salary-chart" not in page
+    assert "chart.umd.min.js" not in page
+
+
+def test_shipped_guide_gives_the_general_pay_range_without_a_country(client):
+    content_load()
+
+    page = client.get("/role/").content.decode()
+
+    assert "$90,000 to $150,000 a year as a general range" in page
+    assert "without saying which country it applies to" in page
+    assert "In the United States, typical pay" not in page
 
 
 def test_role_guide_without_content_says_how_to_load_it(client):
     page = client.get("/role/").content.decode()
 
     assert "The role guide has no content yet" in page
-    assert "salary-chart" not in page
+    assert "Salaries by country" not in page
 
 
 def test_role_guide_escapes_editor_text(client):
@@ -79,22 +95,6 @@ def test_role_guide_query_count_does_not_grow_with_content(client, django_assert
     assert response.status_code == 200
 
 
-def test_chart_data_converts_each_range_to_dollars():
-    euro = make_salary(
-        currency="EUR", low=40_000, average=50_000, high=70_000, usd_per_unit=Decimal("1.08")
-    )
-
-    assert salary_chart_data([euro]) == [
-        {
-            "country": euro.country,
-            "currency": "EUR",
-            "low": 43_200,
-            "average": 54_000,
-            "high": 75_600,
-        }
-    ]
-
-
 def test_salary_average_must_lie_within_the_range():
     with pytest.raises(IntegrityError):
         make_salary(low=50_000, average=40_000, high=70_000)
@@ -105,7 +105,6 @@ def test_salary_average_must_lie_within_the_range():
     [
         ({"average": 90_000}, "The average must lie between the low and high figures."),
         ({"currency": "eur"}, "Use a three-letter currency code in capitals."),
-        ({"usd_per_unit": Decimal("0")}, "The exchange rate must be above zero."),
     ],
 )
 def test_salary_validation_explains_the_rule_in_admin(fields, message):

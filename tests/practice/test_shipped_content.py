@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from assessments.models import LEVEL_MAX, LEVEL_MIN, RoleProfile, Skill
+from assessments.models import LEVEL_MAX, LEVEL_MIN, RoleProfile, RubricLevel, Skill
 from mlcareer.content import content_load
 from practice.models import CommonMistake, Question, Topic
 
@@ -76,6 +76,30 @@ def test_every_skill_has_five_distinct_rubric_levels(db):
         assert [level.level for level in levels] == list(range(LEVEL_MIN, LEVEL_MAX + 1)), skill
         assert len({level.descriptor for level in levels}) == 5, skill
         assert len({level.title for level in levels}) == 5, skill
+
+
+# Words that make the top level a people-management or organisation-wide role.
+LEADERSHIP_WORDS = re.compile(
+    r"\b(lead|leads|mentor\w*|coach\w*|manag\w+ (people|the team)"
+    r"|the team's|your organisation's)\b",
+    re.IGNORECASE,
+)
+
+
+def test_an_expert_individual_contributor_can_reach_the_top_level_of_every_skill(db):
+    """No skill's top level asks anyone to lead a team, mentor others or set the practice of a
+    team or organisation: it describes mastery of the skill itself."""
+    content_load()
+    top_levels = RubricLevel.objects.filter(level=LEVEL_MAX).select_related("skill")
+
+    offending = {
+        level.skill.slug: level.descriptor
+        for level in top_levels
+        if LEADERSHIP_WORDS.search(level.descriptor)
+    }
+
+    assert top_levels.count() == Skill.objects.count()
+    assert offending == {}
 
 
 def test_role_profiles_set_a_target_for_every_skill(db):
