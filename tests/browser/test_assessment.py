@@ -103,8 +103,8 @@ def test_quick_start_on_a_phone_by_keyboard_rates_five_and_shows_the_rest_unrate
 
     expect(page).to_have_url(live_server.url + "/assessments/gaps/")
     expect(page.get_by_text("Self-assessment saved with 5 skills rated")).to_be_visible()
-    expect(page.get_by_text("16 skills the")).to_contain_text("not rated yet")
-    expect(page.locator("#gap-caption + thead + tbody").get_by_text("not rated")).to_have_count(16)
+    expect(page.get_by_text("17 skills the")).to_contain_text("not rated yet")
+    expect(page.locator("#gap-caption + thead + tbody").get_by_text("not rated")).to_have_count(17)
     assert_fits_width(page)
     assert_accessible(page)
     snapshot = Assessment.objects.get()
@@ -127,7 +127,7 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name=first_area.name)).to_be_visible()
-    expect(page.get_by_text("Step 1 of 9 · 0 of 21 skills rated")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 9 · 0 of 22 skills rated")).to_be_visible()
     assert_fits_width(page)
     assert_accessible(page)
     heights = [_height(page)]
@@ -137,7 +137,7 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
     page.keyboard.press("Space")  # level 0
     page.keyboard.press("ArrowDown")  # level 1
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Step 2 of 9 · 1 of 21 skills rated")).to_be_visible()
+    expect(page.get_by_text("Step 2 of 9 · 1 of 22 skills rated")).to_be_visible()
 
     # Walk every step with "Save and continue", measuring each on the phone.
     for number in range(2, 9):
@@ -150,13 +150,13 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
     assert_accessible(page)
     assert max(heights) < STEP_HEIGHT_MAX, heights
 
-    # Finishing with twenty skills left: the summary counts them and takes the focus.
+    # Finishing with twenty-one skills left: the summary counts them and takes the focus.
     page.get_by_role("button", name="Finish and see my gaps").focus()
     page.keyboard.press("Enter")
     summary = page.locator("[data-error-summary]")
-    expect(summary).to_contain_text("20 skills are not rated yet")
+    expect(summary).to_contain_text("21 skills are not rated yet")
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("link")).to_have_count(20)
+    expect(summary.get_by_role("link")).to_have_count(21)
     assert_fits_width(page)
     assert_accessible(page)
 
@@ -175,9 +175,9 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
 
     # Leave and come back later: the list offers to continue where it stopped.
     page.get_by_role("button", name="Save and continue later").click()
-    expect(page.get_by_text("Saved: 1 of 21 skills rated")).to_be_visible()
-    page.get_by_role("link", name="Continue your self-assessment (1 of 21 rated)").first.click()
-    expect(page.get_by_text("Step 1 of 9 · 1 of 21 skills rated")).to_be_visible()
+    expect(page.get_by_text("Saved: 1 of 22 skills rated")).to_be_visible()
+    page.get_by_role("link", name="Continue your self-assessment (1 of 22 rated)").first.click()
+    expect(page.get_by_text("Step 1 of 9 · 1 of 22 skills rated")).to_be_visible()
     assert Assessment.objects.get().status == "draft"
 
 

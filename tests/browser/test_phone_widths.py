@@ -154,3 +154,18 @@ def test_the_gaps_page_without_a_target_role_says_where_to_choose_one(page, live
         "href", "/accounts/profile/"
     )
     assert_accessible(page)
+
+
+def test_a_question_tagged_with_the_longest_skill_name_fits_a_phone(phone_page, live_server):
+    """Skill badges wrap onto a second line rather than push the page sideways."""
+    content_load()
+    make_user(username="alice")
+    question = max(
+        Question.objects.published().prefetch_related("skills"),
+        key=lambda q: max(len(skill.name) for skill in q.skills.all()),
+    )
+    _log_in(phone_page, live_server, "alice")
+
+    problems = _problems_at_phone_width(phone_page, live_server, [f"/questions/{question.pk}/"])
+
+    assert not problems, "\n".join(problems)
