@@ -245,9 +245,9 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         "open_flags",
     )
     change_list_template = "admin/practice/question/change_list.html"
-    list_filter = ("status", "topic", "difficulty", "kind", "skills")
+    list_filter = ("status", "topic", "difficulty", "kind", "skills", "source_name")
     list_select_related = ("topic",)
-    search_fields = ("title", "slug", "prompt", "model_answer")
+    search_fields = ("title", "slug", "prompt", "model_answer", "source_name")
     autocomplete_fields = ("skills",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("preview", "author", "created", "updated")
@@ -257,6 +257,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         (None, {"fields": ("title", "slug", "topic", "skills", "status")}),
         ("Question", {"fields": ("prompt", "difficulty", "kind", "suggested_minutes")}),
         ("Answer", {"fields": ("model_answer",)}),
+        ("Source", {"fields": ("source_name", "source_url", "source_licence")}),
         ("Preview", {"fields": ("preview",)}),
         ("History", {"fields": ("author", "created", "updated"), "classes": ("collapse",)}),
     ]

@@ -38,6 +38,9 @@ def question_duplicate(question: Question, *, author: AbstractBaseUser | None) -
         topic_id=question.topic_id,
         model_answer=question.model_answer,
         suggested_minutes=question.suggested_minutes,
+        source_name=question.source_name,
+        source_url=question.source_url,
+        source_licence=question.source_licence,
         status=Question.Status.DRAFT,
         author=author,
     )

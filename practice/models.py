@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 
@@ -20,6 +25,33 @@ def comma_list(text: str) -> list[str]:
 
 class Topic(NamedEntry):
     """A subject interviews cover, e.g. "Model evaluation and metrics"."""
+
+
+# Who a question comes from. MLCareer's own questions (every shipped fixture that names no
+# source) carry SHIPPED_SOURCE; a question imported without a source carries UNKNOWN_SOURCE, so
+# that nothing claims to be MLCareer's without saying so.
+SHIPPED_SOURCE = "MLCareer"
+UNKNOWN_SOURCE = "Unknown source"
+SOURCE_URL_SCHEMES = ("http", "https")
+SOURCE_URL_MESSAGE = "Enter a web address that starts with http:// or https://."
+
+
+class WebAddressField(models.URLField):
+    """A URL a page may link to: http and https only, never javascript:, data: or ftp:."""
+
+    # A code of its own: a model form swaps the message of an "invalid" error for its field's
+    # generic "Enter a valid URL.".
+    default_validators = [
+        URLValidator(
+            schemes=list(SOURCE_URL_SCHEMES), message=SOURCE_URL_MESSAGE, code="web_address"
+        )
+    ]
+
+    def formfield(self, **kwargs):
+        # An address typed without a scheme is taken as https; an address the form's own
+        # check refuses gets the same message as the model's.
+        defaults = {"assume_scheme": "https", "error_messages": {"invalid": SOURCE_URL_MESSAGE}}
+        return super().formfield(**{**defaults, **kwargs})
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -81,6 +113,28 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="authored_questions",
     )
+    # Provenance: three fields rather than a Source model, because a source is a line of text
+    # shown with one question and a column of its import row, and a licence can differ from
+    # one question to the next even from the same origin.
+    source_name = models.CharField(
+        "source",
+        max_length=200,
+        default=SHIPPED_SOURCE,
+        help_text=f"Who wrote the question and its answer: “{SHIPPED_SOURCE}” for our own, "
+        "else the author, book or site it comes from.",
+    )
+    source_url = WebAddressField(
+        "source link",
+        max_length=500,
+        blank=True,
+        help_text="Optional: where the source can be read, starting with http:// or https://.",
+    )
+    source_licence = models.CharField(
+        "licence",
+        max_length=100,
+        blank=True,
+        help_text="Optional: the licence it is used under, e.g. “CC BY 4.0”.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -105,6 +159,14 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "retired"]),
                 name="question_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(source_name=""), name="question_source_named"),
+            models.CheckConstraint(
+                condition=Q(source_url="")
+                | Q(source_url__istartswith="http://")
+                | Q(source_url__istartswith="https://"),
+                name="question_source_url_web",
+                violation_error_message=SOURCE_URL_MESSAGE,
             ),
         ]
 

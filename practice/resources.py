@@ -4,7 +4,12 @@ One row a question. Columns: slug (identifies the question: an existing slug upd
 title, topic (a topic slug), difficulty, kind, status, suggested_minutes, skills (skill
 slugs separated by commas), prompt and model_answer (Markdown), and key_points: one key
 point a line, written `text :: keyword, keyword, …`; and, optionally, common_mistakes: one
-mistake a line, written `claim => correction`.
+mistake a line, written `claim => correction`, and the question's source: source_name,
+source_url (http or https) and source_licence.
+
+A new question whose row names no source (no source_name column, or an empty cell) is
+recorded as from an "Unknown source", never as MLCareer's own: the file did not say where it
+comes from, and the preview shows it before anything is saved.
 """
 
 from collections import defaultdict
@@ -22,6 +27,7 @@ from import_export import fields, resources, widgets
 from assessments.models import Skill
 from practice.models import (
     MISTAKE_SEPARATOR,
+    UNKNOWN_SOURCE,
     CommonMistake,
     KeyPoint,
     Question,
@@ -35,8 +41,10 @@ KEY_POINT_MAX_CHARS = KeyPoint._meta.get_field("text").max_length
 MISTAKE_MAX_CHARS = {
     part: CommonMistake._meta.get_field(part).max_length for part in ("claim", "correction")
 }
-# Older exports predate these columns; a file without one leaves what it holds untouched.
-OPTIONAL_COLUMNS = ["common_mistakes"]
+SOURCE_COLUMNS = ["source_name", "source_url", "source_licence"]
+# Older exports predate these columns; a file without one leaves what it holds untouched (a new
+# question without source_name is from UNKNOWN_SOURCE).
+OPTIONAL_COLUMNS = ["common_mistakes", *SOURCE_COLUMNS]
 
 
 def _line_pairs(cell: str, *, separator: str, what: str, shape: str) -> list[tuple]:
@@ -163,6 +171,20 @@ class WholeMinutesWidget(widgets.IntegerWidget):
         return int(number)
 
 
+class StrippedTextWidget(widgets.CharWidget):
+    """A one-line text cell, with the spaces around it taken off; an empty cell is ""."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).strip()
+
+
+class SourceNameWidget(StrippedTextWidget):
+    """A source's name; an empty cell says the source is unknown."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or UNKNOWN_SOURCE
+
+
 def rows_sharing_a_slug(dataset) -> list[str]:
     """One message per slug that several rows use, compared ignoring case, naming the rows."""
     if "slug" not in (dataset.headers or []):
@@ -230,6 +252,16 @@ class QuestionResource(resources.ModelResource):
         attribute="suggested_minutes", column_name="suggested_minutes", widget=WholeMinutesWidget()
     )
 
+    source_name = fields.Field(
+        attribute="source_name", column_name="source_name", widget=SourceNameWidget()
+    )
+    source_url = fields.Field(
+        attribute="source_url", column_name="source_url", widget=StrippedTextWidget()
+    )
+    source_licence = fields.Field(
+        attribute="source_licence", column_name="source_licence", widget=StrippedTextWidget()
+    )
+
     class Meta:
         model = Question
         import_id_fields = ["slug"]
@@ -246,6 +278,7 @@ class QuestionResource(resources.ModelResource):
             "model_answer",
             "key_points",
             "common_mistakes",
+            *SOURCE_COLUMNS,
         ]
         export_order = fields
         clean_model_instances = True
@@ -302,6 +335,14 @@ class QuestionResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if instance.pk is None and "source_name" not in row:
+            instance.source_name = UNKNOWN_SOURCE
+        if instance.source_name == UNKNOWN_SOURCE and any(
+            str(row.get(column) or "").strip() for column in ("source_url", "source_licence")
+        ):
+            errors["source_name"] = [
+                "the row gives a source link or licence but no source_name: name the source."
+            ]
         try:
             instance._imported_key_points = key_points_parse(row.get("key_points", ""))
         except ValueError as error:

@@ -36,6 +36,10 @@ def bank(db):
         model_answer="In cancer screening a missed case is worse than a false alarm.",
         topic=evaluation,
         skills=[metrics, tuning],
+        # A long source with a link and a licence: the line must wrap on a phone.
+        source_name="Open Notes on Machine Learning Interviews, second edition",
+        source_url="https://example.org/open-notes/evaluation/recall-versus-precision",
+        source_licence="CC BY 4.0",
         key_points=[
             ("Defines recall", "recall, sensitivity"),
             ("Gives a costly-miss example", "cancer"),
@@ -63,6 +67,10 @@ def test_search_then_bookmark_and_note_a_question(page, live_server, bank):
     expect(page.get_by_role("heading", name="When is recall more important")).to_be_visible()
     answer = page.get_by_text("In cancer screening a missed case")
     expect(answer).to_be_hidden()
+    source = page.get_by_role("link", name="Open Notes on Machine Learning Interviews")
+    expect(source).to_be_visible()
+    expect(source).to_have_attribute("rel", "noopener")
+    expect(page.locator(".question-source")).to_contain_text("· CC BY 4.0")
     assert_accessible(page)
     page.get_by_text("Show the model answer and its key points").click()
     expect(answer).to_be_visible()

@@ -266,6 +266,9 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
     for n in range(5):
         make_question(
             topic=topic,
+            source_name="MLCareer" if n % 2 else f"Book {n}",
+            source_url="" if n % 2 else f"https://example.org/book-{n}",
+            source_licence="" if n % 2 else "CC BY 4.0",
             key_points=[(f"P{n}a", "alpha, beta"), (f"P{n}b", "gamma")],
             mistakes=[
                 (f"Claim {m} of {n}", f"Correction {m}, with a => inside") for m in range(n)
@@ -276,7 +279,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
         return sorted(
             (
                 q.slug, q.title, q.prompt, q.model_answer, q.topic.slug, q.difficulty, q.kind,
-                q.status, q.suggested_minutes,
+                q.status, q.suggested_minutes, q.source_name, q.source_url, q.source_licence,
                 tuple(sorted(s.slug for s in q.skills.all())),
                 tuple((p.order, p.text, p.keywords) for p in q.key_points.all()),
                 tuple((m.order, m.claim, m.correction) for m in q.common_mistakes.all()),
@@ -383,6 +386,9 @@ def _change_form(question, mistakes):
         "kind": question.kind,
         "suggested_minutes": question.suggested_minutes,
         "model_answer": question.model_answer,
+        "source_name": question.source_name,
+        "source_url": question.source_url,
+        "source_licence": question.source_licence,
     }
     points = list(question.key_points.all())
     data |= {
@@ -584,7 +590,7 @@ def test_export_writes_common_mistakes_after_key_points(catalogue):
 
     dataset = QuestionResource().export()
 
-    assert dataset.headers == MISTAKE_COLUMNS
+    assert dataset.headers == [*MISTAKE_COLUMNS, "source_name", "source_url", "source_licence"]
     assert dataset.dict[0]["common_mistakes"] == "One => 1\nTwo => 2"
 
 
