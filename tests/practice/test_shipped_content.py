@@ -12,10 +12,6 @@ from practice.models import CommonMistake, Question, Topic
 
 pytestmark = pytest.mark.django_db
 
-# The bars below are those of docs/CONTENT.md. Those the shipped content does not meet yet are
-# marked CONTENT_ARRIVING: strict, so that each turns into a failure the moment the content
-# meets it, and the mark must then go.
-CONTENT_ARRIVING = pytest.mark.xfail(strict=True, reason="content arriving")
 
 MIN_PUBLISHED_QUESTIONS = 330
 MIN_TOPICS = 20
@@ -78,7 +74,6 @@ def _words(markdown: str) -> int:
     return len(re.findall(r"[A-Za-z0-9][\w'’-]*", markdown))
 
 
-@CONTENT_ARRIVING
 def test_bank_has_at_least_330_published_questions_over_20_topics(bank):
     questions = bank.count()
     topics = Topic.objects.filter(questions__status="published").distinct().count()
@@ -123,12 +118,10 @@ def test_behavioural_model_answers_have_at_least_80_words(bank):
     assert _short_answers(bank, [Question.Kind.BEHAVIOURAL]) == []
 
 
-@CONTENT_ARRIVING
 def test_design_model_answers_have_at_least_300_words(bank):
     assert _short_answers(bank, [Question.Kind.SYSTEM_DESIGN]) == []
 
 
-@CONTENT_ARRIVING
 def test_every_published_question_names_at_least_two_common_mistakes(bank):
     counts = bank.annotate(mistakes=Count("common_mistakes")).values_list("slug", "mistakes")
 
@@ -193,7 +186,6 @@ def test_every_skill_is_exercised_by_some_question(bank):
     assert list(unexercised) == []
 
 
-@CONTENT_ARRIVING
 def test_every_skill_is_exercised_by_at_least_8_published_questions(bank):
     counts = Skill.objects.annotate(
         published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED))
@@ -205,7 +197,7 @@ def test_every_skill_is_exercised_by_at_least_8_published_questions(bank):
 @pytest.mark.parametrize(
     ("topic", "minimum"),
     [
-        pytest.param(topic, minimum, marks=CONTENT_ARRIVING)
+        pytest.param(topic, minimum)
         for topic, minimum in AREA_MINIMUMS.items()
     ],
 )
@@ -215,14 +207,12 @@ def test_each_area_of_the_syllabus_has_its_minimum_of_published_questions(bank, 
     assert count >= minimum, f"{count} published questions in {topic}"
 
 
-@CONTENT_ARRIVING
 def test_ml_system_design_has_at_least_14_full_design_prompts(bank):
     designs = bank.filter(topic__slug="ml-system-design", kind=Question.Kind.SYSTEM_DESIGN)
 
     assert designs.count() >= MIN_DESIGN_PROMPTS, f"{designs.count()} design prompts"
 
 
-@CONTENT_ARRIVING
 def test_mathematics_is_a_skill_with_five_levels_and_a_target_in_every_role(db):
     content_load()
     mathematics = Skill.objects.filter(slug="mathematics").first()
@@ -236,7 +226,6 @@ def test_mathematics_is_a_skill_with_five_levels_and_a_target_in_every_role(db):
     assert [p.slug for p in profiles if not p.targets.filter(skill=mathematics).exists()] == []
 
 
-@CONTENT_ARRIVING
 def test_expert_level_descriptors_ask_for_no_leading_of_people_outside_people_skills(db):
     """Level 4 of a technical skill describes the expert's own work, so that an individual
     contributor can reach it; mentoring and managing belong to collaboration and
