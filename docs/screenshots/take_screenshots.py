@@ -3,7 +3,8 @@
 Run with `make screenshots`. It builds a throwaway SQLite database with the shipped content
 and the demo learner, serves it with the development server, and drives the machine's
 Chromium through Playwright: the landing page, a first answer tried there, the dashboard of
-the new account that keeps it, the demo learner's dashboard, the question bank, the skill gaps and the role guide's salaries.
+the new account that keeps it, the demo learner's dashboard, the question bank, the skill
+gaps and the role guide's salaries.
 """
 
 import os

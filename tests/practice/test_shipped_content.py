@@ -196,10 +196,7 @@ def test_every_skill_is_exercised_by_at_least_8_published_questions(bank):
 
 @pytest.mark.parametrize(
     ("topic", "minimum"),
-    [
-        pytest.param(topic, minimum)
-        for topic, minimum in AREA_MINIMUMS.items()
-    ],
+    [pytest.param(topic, minimum) for topic, minimum in AREA_MINIMUMS.items()],
 )
 def test_each_area_of_the_syllabus_has_its_minimum_of_published_questions(bank, topic, minimum):
     count = bank.filter(topic__slug=topic).count()
