@@ -41,7 +41,9 @@ def _open(page, heading):
 
 
 def _wait_for_chart(page, chart_id):
-    page.wait_for_function(f"Chart.getChart('{chart_id}') !== undefined")
+    page.wait_for_function(
+        f"typeof Chart !== 'undefined' && Chart.getChart('{chart_id}') !== undefined"
+    )
 
 
 def _fits_viewport(page, selector):

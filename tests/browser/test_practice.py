@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -171,6 +173,8 @@ def test_the_practice_loop_runs_by_keyboard_alone(page, live_server, bank):
     page.get_by_role("button", name="Start the session").click()
 
     expect(page.get_by_label("Your answer")).to_be_focused()
+    # The box has focus before the page's script runs; the running clock says it is there.
+    expect(page.locator("#timer")).to_have_text(re.compile(r"^Time: \d+:\d\d of"))
     page.keyboard.type("Precision counts how many flagged items are right.")
     page.keyboard.press("Control+Enter")
 
