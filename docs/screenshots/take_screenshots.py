@@ -3,8 +3,8 @@
 Run with `make screenshots`. It builds a throwaway SQLite database with the shipped content
 and the demo learner, serves it with the development server, and drives the machine's
 Chromium through Playwright: the landing page, a first answer tried there, the dashboard of
-the new account that keeps it, the demo learner's dashboard, the question bank, the skill
-gaps and the role guide's salaries.
+the new account that keeps it, the demo learner's dashboard, the question bank and the skill
+gaps.
 """
 
 import os
@@ -132,8 +132,6 @@ def main() -> None:
                 _shoot(demo, "questions")
                 demo.goto(base + "/assessments/gaps/")
                 _shoot(demo, "gaps")
-                demo.goto(base + "/role/#salaries-title")
-                _shoot(demo, "role-guide-salaries")
                 browser.close()
         finally:
             server.terminate()
