@@ -4,21 +4,13 @@ from playwright.sync_api import expect
 from assessments.models import Assessment, RoleProfile, Skill
 from mlcareer.content import content_load, shipped_fixture_files
 from practice.models import PracticeSession
-from tests.browser.conftest import assert_accessible, assert_fits_width
-from tests.factories import DEFAULT_PASSWORD, make_catalogue, make_question, make_user
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
+from tests.factories import make_catalogue, make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The shipped rubrics have long descriptors: a step of them on a phone must stay short.
 STEP_HEIGHT_MAX = 6_000
-
-
-def _log_in(page, live_server, username="alice"):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
 
 
 def _shipped_skills_and_roles():
@@ -42,7 +34,7 @@ def test_first_assessment_then_gaps_then_practice_the_top_gap(page, live_server)
     skills, role = make_catalogue(size=3, target=3)
     question = make_question(title="A question on the weakest skill", skills=[skills[1]])
     make_user(username="alice")
-    _log_in(page, live_server)
+    log_in(page, live_server)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Skills").click()
     page.get_by_role("link", name="Take my first self-assessment").click()
@@ -76,7 +68,7 @@ def test_quick_start_on_a_phone_by_keyboard_rates_five_and_shows_the_rest_unrate
     _shipped_skills_and_roles()
     make_user(username="alice")
     page = phone_page
-    _log_in(page, live_server)
+    log_in(page, live_server)
     default = RoleProfile.objects.first()
 
     page.goto(live_server.url + "/assessments/new/")
@@ -119,7 +111,7 @@ def test_steps_by_keyboard_on_a_phone_save_continue_and_jump_to_what_is_left(
     _shipped_skills_and_roles()
     make_user(username="alice")
     page = phone_page
-    _log_in(page, live_server)
+    log_in(page, live_server)
     first_area = Skill.objects.order_by("area__order", "order").first().area
 
     page.goto(live_server.url + "/assessments/new/")
@@ -190,7 +182,7 @@ def test_steps_work_without_javascript(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(5_000)
-    _log_in(page, live_server)
+    log_in(page, live_server)
 
     page.goto(live_server.url + "/assessments/new/")
     page.get_by_role("button", name="Start with step 1 of 2").click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from mlcareer.content import content_load
 from mlcareer.demo import demo_create
-from tests.browser.conftest import assert_accessible, assert_fits_width
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
 from tests.factories import DEFAULT_PASSWORD, make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,18 +15,10 @@ DEMO_PASSWORD = "demo-password-2026"
 CLOSED_SECTIONS = ("Reviews ahead and retention", "Topic mastery", "Do your ratings match")
 
 
-def _log_in(page, live_server, username, password):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
-
-
 def _demo(live_server, page, days=60):
     content_load()
     demo_create(username="demo", password=DEMO_PASSWORD, now=timezone.now(), days=days)
-    _log_in(page, live_server, "demo", DEMO_PASSWORD)
+    log_in(page, live_server, "demo", DEMO_PASSWORD)
 
 
 def _section(page, heading):
@@ -156,7 +148,7 @@ def _empty_states_are_plain_blocks(page):
 def test_new_user_dashboard_says_what_to_do(page, live_server):
     make_user(username="alice")
 
-    _log_in(page, live_server, "alice", DEFAULT_PASSWORD)
+    log_in(page, live_server, "alice", DEFAULT_PASSWORD)
 
     expect(page.get_by_role("heading", name="Answer your first questions")).to_be_visible()
     welcome = page.get_by_role("heading", name="Welcome! Getting started: 0 of 4 done")
@@ -176,7 +168,7 @@ def test_new_user_dashboard_fits_a_phone(phone_page, live_server):
     for _ in range(5):
         make_question()
 
-    _log_in(phone_page, live_server, "alice", DEFAULT_PASSWORD)
+    log_in(phone_page, live_server, "alice", DEFAULT_PASSWORD)
 
     assert_fits_width(phone_page)
     _empty_states_are_plain_blocks(phone_page)

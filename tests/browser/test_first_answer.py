@@ -78,7 +78,9 @@ def test_a_visitor_answers_a_real_question_then_signs_up_and_finds_it_as_their_f
 
     expect(page.get_by_text("Your account is ready")).to_be_visible()
     expect(page.get_by_text("is kept as your first")).to_be_visible()
-    expect(page.get_by_role("region", name="Your answer")).to_contain_text("k-means clustering")
+    expect(page.get_by_role("region", name="Your answer", exact=True)).to_contain_text(
+        "k-means clustering"
+    )
     assert_accessible(page)
     visitor.click(page.get_by_label("2 · Partly right"))
     visitor.click(page.get_by_role("button", name="Save grade and continue"))

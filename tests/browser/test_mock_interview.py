@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from practice.models import Attempt, PracticeSession, ReviewCard
 from practice.sessions import SessionRequest, session_start
-from tests.browser.conftest import assert_accessible, assert_fits_width
-from tests.browser.test_practice import _log_in
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
 from tests.factories import make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +60,7 @@ def test_a_mock_interview_warns_at_one_minute_and_records_the_half_typed_answer_
 ):
     session = _short_mock(alice, seconds=70)
     page.clock.install()
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(f"{live_server.url}/practice/sessions/{session.pk}/")
 
     expect(page.get_by_role("heading", name="Ready when you are")).to_be_visible()
@@ -110,7 +109,7 @@ def test_the_ready_screen_and_a_running_mock_fit_the_screen(browser, live_server
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.set_default_timeout(5_000)
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(f"{live_server.url}/practice/sessions/{session.pk}/")
     assert_fits_width(page)
     page.get_by_role("button", name="Start the interview").click()
@@ -133,7 +132,7 @@ HIDE = """hidden => {
 def test_the_practice_timer_stops_while_the_page_is_hidden(page, live_server, alice):
     [question] = _questions(1)
     page.clock.install()
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(live_server.url + "/practice/")
     page.get_by_role("button", name="Start five questions").click()
     expect(page.get_by_role("timer")).to_contain_text("Time: 0:0")

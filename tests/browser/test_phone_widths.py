@@ -12,9 +12,8 @@ from assessments.models import Assessment
 from mlcareer.content import content_load
 from mlcareer.demo import demo_create
 from practice.models import PracticeSession, Question
-from tests.browser.conftest import assert_accessible, axe_violations
+from tests.browser.conftest import assert_accessible, axe_violations, log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     make_assessment,
     make_catalogue,
     make_session,
@@ -71,14 +70,6 @@ WIDEST_ELEMENTS = """() => {
 }"""
 
 
-def _log_in(page, live_server, username, password=DEFAULT_PASSWORD):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
-
-
 def _problems_at_phone_width(page, live_server, paths) -> list[str]:
     """Visit each path; say which pages scroll sideways and which axe faults."""
     problems = []
@@ -133,7 +124,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone_or_fails_axe(phone_page, liv
 def test_no_page_of_a_learner_with_history_scrolls_sideways_on_a_phone_or_fails_axe(
     phone_page, live_server, learner
 ):
-    _log_in(phone_page, live_server, "demo", "demo-password-2026")
+    log_in(phone_page, live_server, "demo", "demo-password-2026")
 
     problems = _problems_at_phone_width(phone_page, live_server, learner)
 
@@ -144,7 +135,7 @@ def test_the_gaps_page_without_a_target_role_says_where_to_choose_one(page, live
     skills, _role = make_catalogue(size=2)
     alice = make_user(username="alice")
     make_assessment(user=alice, levels={skills[0]: 1, skills[1]: 2})
-    _log_in(page, live_server, "alice")
+    log_in(page, live_server, "alice")
 
     page.goto(live_server.url + "/assessments/gaps/")
 
@@ -164,7 +155,7 @@ def test_a_question_tagged_with_the_longest_skill_name_fits_a_phone(phone_page, 
         Question.objects.published().prefetch_related("skills"),
         key=lambda q: max(len(skill.name) for skill in q.skills.all()),
     )
-    _log_in(phone_page, live_server, "alice")
+    log_in(phone_page, live_server, "alice")
 
     problems = _problems_at_phone_width(phone_page, live_server, [f"/questions/{question.pk}/"])
 

@@ -4,18 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.models import Attempt, PracticeSession, ReviewCard
-from tests.browser.conftest import assert_accessible, assert_fits_width
-from tests.factories import DEFAULT_PASSWORD, make_question, make_user
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
+from tests.factories import make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
 
 
 @pytest.fixture
@@ -37,7 +29,7 @@ def bank(db):
 
 
 def test_a_full_practice_session(page, live_server, bank):
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
     assert_accessible(page)
 
@@ -88,7 +80,7 @@ def test_a_full_practice_session(page, live_server, bank):
 
 
 def test_a_mock_interview_grades_at_the_end(page, live_server, bank):
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(live_server.url + "/practice/")
     page.get_by_label("Mock interview").check()
     page.get_by_label("Number of questions").fill("2")
@@ -123,7 +115,7 @@ def test_a_mock_interview_grades_at_the_end(page, live_server, bank):
 
 
 def test_practice_pages_fit_a_phone(phone_page, live_server, bank):
-    _log_in(phone_page, live_server)
+    log_in(phone_page, live_server)
     phone_page.goto(live_server.url + "/practice/")
     assert_fits_width(phone_page)
     phone_page.get_by_role("button", name="Start five questions").click()
@@ -147,7 +139,7 @@ def test_grading_step_lists_common_mistakes_to_check(browser, live_server, width
     make_question(title="Precision", key_points=[("Defines it", "precision")], mistakes=MISTAKES)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(live_server.url + "/practice/")
     page.get_by_role("button", name="Start five questions").click()
     expect(page.get_by_text(MISTAKES[0][0])).to_have_count(0)
@@ -167,7 +159,7 @@ def test_grading_step_lists_common_mistakes_to_check(browser, live_server, width
 
 
 def test_the_practice_loop_runs_by_keyboard_alone(page, live_server, bank):
-    _log_in(page, live_server)
+    log_in(page, live_server)
     page.goto(live_server.url + "/practice/")
     page.get_by_label("Number of questions").fill("2")
     page.get_by_role("button", name="Start the session").click()

@@ -3,9 +3,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from practice.models import Bookmark, Question, QuestionNote, ReviewCard
-from tests.browser.conftest import assert_accessible, assert_fits_width
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     make_history,
     make_question,
     make_skill,
@@ -14,14 +13,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
 
 
 @pytest.fixture
@@ -51,7 +42,7 @@ def bank(db):
 
 def test_search_then_bookmark_and_note_a_question(page, live_server, bank):
     alice = make_user(username="alice")
-    _log_in(page, live_server, "alice")
+    log_in(page, live_server, "alice")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Questions").click()
     expect(page.get_by_text("26 questions")).to_be_visible()
@@ -93,7 +84,7 @@ def test_search_then_bookmark_and_note_a_question(page, live_server, bank):
 
 def test_question_pages_fit_a_phone(phone_page, live_server, bank):
     make_user(username="alice")
-    _log_in(phone_page, live_server, "alice")
+    log_in(phone_page, live_server, "alice")
 
     phone_page.goto(live_server.url + "/questions/")
     assert_fits_width(phone_page)
@@ -113,7 +104,7 @@ def test_the_bank_shows_my_progress_on_each_row_in_words(browser, live_server, b
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.set_default_timeout(5_000)
-    _log_in(page, live_server, "alice")
+    log_in(page, live_server, "alice")
 
     page.goto(live_server.url + "/questions/")
 

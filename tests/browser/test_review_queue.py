@@ -5,8 +5,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from practice.models import Attempt, ReviewCard
-from tests.browser.conftest import assert_accessible, assert_fits_width
-from tests.factories import DEFAULT_PASSWORD, make_history, make_question, make_user
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
+from tests.factories import make_history, make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,14 +35,6 @@ def two_due(db):
     return questions
 
 
-def _log_in(page, live_server):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/dashboard/")
-
-
 def _start_review(page, live_server):
     page.goto(live_server.url + "/practice/review/")
     page.get_by_role("button", name="Review them now").click()
@@ -50,7 +42,7 @@ def _start_review(page, live_server):
 
 
 def test_the_review_goes_card_to_card_without_reloading_the_page(page, live_server, two_due):
-    _log_in(page, live_server)
+    log_in(page, live_server)
     _start_review(page, live_server)
     session_url = page.url
     due = page.locator("#due-count")
@@ -95,7 +87,7 @@ def test_the_review_goes_card_to_card_without_reloading_the_page(page, live_serv
 
 
 def test_skipping_a_card_swaps_in_the_next_one(page, live_server, two_due):
-    _log_in(page, live_server)
+    log_in(page, live_server)
     _start_review(page, live_server)
     page.evaluate("window.reviewMarker = 'still the same page'")
 
@@ -110,7 +102,7 @@ def test_without_javascript_the_review_works_by_plain_posts(browser, live_server
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(5_000)
-    _log_in(page, live_server)
+    log_in(page, live_server)
     _start_review(page, live_server)
 
     page.get_by_label("Your answer").fill("Precision is the share of flagged items that are right")
@@ -124,7 +116,7 @@ def test_without_javascript_the_review_works_by_plain_posts(browser, live_server
 
 
 def test_the_review_fits_a_phone(phone_page, live_server, two_due):
-    _log_in(phone_page, live_server)
+    log_in(phone_page, live_server)
     _start_review(phone_page, live_server)
     phone_page.get_by_label("Your answer").fill("Precision counts flagged items that are right")
     phone_page.get_by_role("button", name="Submit answer").click()

@@ -417,17 +417,6 @@ def test_a_goal_passed_shows_a_full_bar_not_an_overflowing_one(alice_client, ali
     assert '<progress class="goal-progress" max="1" value="1"' in page
 
 
-def test_going_past_the_daily_goal_says_so_and_shows_the_bar_full(alice_client, alice):
-    alice.profile.daily_goal = 1
-    alice.profile.save()
-    make_history(user=alice, questions=[make_question(), make_question()], start=timezone.now())
-
-    page = alice_client.get("/dashboard/").content.decode()
-
-    assert "Today: <strong>2 of 1</strong>" in page
-    assert '<progress class="goal-progress" max="1" value="1"' in page
-
-
 def test_interview_countdown(alice_client, alice):
     alice.profile.interview_date = timezone.localdate() + dt.timedelta(days=9)
     alice.profile.save()
