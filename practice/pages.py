@@ -16,6 +16,7 @@ from practice.sessions import (
     MISSED_GRADE_MAX,
     attempt_show,
     mock_pacing,
+    seconds_since,
     session_deadline,
     session_ms_left,
 )
@@ -120,7 +121,7 @@ def session_page(
     if step == "answer":
         attempt_show(current, now=now)
         context["answer_form"] = answer_form or AnswerForm(initial={"answer": current.draft})
-        context["elapsed_seconds"] = max(0, round((now - current.shown_at).total_seconds()))
+        context["elapsed_seconds"] = seconds_since(current.shown_at, now)
         if context["deadline"] is not None:
             ms_left = session_ms_left(session, now=now)
             pacing = mock_pacing(

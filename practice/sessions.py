@@ -248,11 +248,24 @@ def session_time_up(session: PracticeSession, *, now: dt.datetime) -> bool:
             timed_out=True
         )
         session.timed_out = True
-        for attempt in session.attempts.filter(status=Attempt.Status.PENDING).select_related(
-            "question"
-        ):
+        pending = list(
+            session.attempts.filter(status=Attempt.Status.PENDING).select_related("question")
+        )
+        # Every open question's key points in one query, not one per question.
+        points = {}
+        for point in KeyPoint.objects.filter(
+            question_id__in=[attempt.question_id for attempt in pending]
+        ).order_by("order"):
+            points.setdefault(point.question_id, []).append(point)
+        for attempt in pending:
             if attempt.draft.strip():
-                _record_answer(attempt, answer=attempt.draft, end=deadline, cut_off=True)
+                _record_answer(
+                    attempt,
+                    answer=attempt.draft,
+                    end=deadline,
+                    cut_off=True,
+                    points=points.get(attempt.question_id, []),
+                )
             else:
                 _record_skip(attempt, end=deadline)
         session_finish_if_done(session, now=now)
@@ -293,7 +306,8 @@ def attempt_save_draft(attempt: Attempt, *, text: str) -> bool:
     )
 
 
-def _seconds_since(start: dt.datetime | None, now: dt.datetime) -> int | None:
+def seconds_since(start: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Whole seconds from `start` to `now` (never negative); None without a start."""
     return None if start is None else max(0, round((now - start).total_seconds()))
 
 
@@ -320,7 +334,7 @@ def attempt_times(
     """The time fields of an attempt recorded at `end`: wall time from first shown, active
     time as the browser measured it (clamped), and the time taken of record — the active time
     where there is one, else the wall time."""
-    wall = _seconds_since(shown_at, end)
+    wall = seconds_since(shown_at, end)
     active = clamp_active_seconds(active_seconds, wall=wall)
     return {
         "wall_seconds": wall,
@@ -336,8 +350,10 @@ def _record_answer(
     end: dt.datetime,
     cut_off: bool,
     active_seconds: int | None = None,
+    points: list[KeyPoint] | None = None,
 ) -> bool:
-    points = list(KeyPoint.objects.filter(question_id=attempt.question_id).order_by("order"))
+    if points is None:
+        points = list(KeyPoint.objects.filter(question_id=attempt.question_id).order_by("order"))
     coverage = grade_answer(attempt.question, answer, key_points=points).found_share
     status = Attempt.Status.CUT_OFF if cut_off else Attempt.Status.ANSWERED
     times = attempt_times(shown_at=attempt.shown_at, end=end, active_seconds=active_seconds)
@@ -353,11 +369,7 @@ def _record_answer(
 
 
 def _record_skip(attempt: Attempt, *, end: dt.datetime, active_seconds: int | None = None) -> bool:
-    times = (
-        attempt_times(shown_at=attempt.shown_at, end=end, active_seconds=active_seconds)
-        if attempt.shown_at
-        else {}
-    )
+    times = attempt_times(shown_at=attempt.shown_at, end=end, active_seconds=active_seconds)
     done = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.PENDING).update(
         status=Attempt.Status.SKIPPED, submitted_at=end, **times
     )
@@ -381,8 +393,8 @@ def attempt_submit(
     stores once.
     """
     session = attempt.session
-    deadline = session_deadline(session)
-    if deadline is not None and now > deadline:
+    if session_past_deadline(session, now=now):
+        deadline = session_deadline(session)
         if answer.strip():
             done = _record_answer(
                 attempt, answer=answer, end=deadline, cut_off=True, active_seconds=active_seconds
@@ -406,9 +418,9 @@ def attempt_skip(attempt: Attempt, *, now: dt.datetime, active_seconds: int | No
 
     Past a mock interview's deadline the skip is dated at the deadline and the interview ends.
     """
-    deadline = session_deadline(attempt.session)
-    if deadline is not None and now > deadline:
-        done = _record_skip(attempt, end=deadline, active_seconds=active_seconds)
+    if session_past_deadline(attempt.session, now=now):
+        end = session_deadline(attempt.session)
+        done = _record_skip(attempt, end=end, active_seconds=active_seconds)
         session_time_up(attempt.session, now=now)
         return done
     done = _record_skip(attempt, end=now, active_seconds=active_seconds)

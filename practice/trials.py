@@ -22,10 +22,9 @@ from mlcareer.ratelimits import TRIAL_ANSWER, ip_limit_hit
 from practice.models import Attempt, KeyPoint, Question, TrialAttempt
 from practice.sessions import (
     SessionRequest,
-    _seconds_since,
     attempt_show,
     attempt_submit,
-    clamp_active_seconds,
+    attempt_times,
     session_start,
 )
 
@@ -122,21 +121,15 @@ def trial_submit(
             answer=answer,
             shown_at=shown_at,
             submitted_at=now,
-            seconds_taken=_time_taken(shown_at, now, active_seconds),
+            seconds_taken=attempt_times(shown_at=shown_at, end=now, active_seconds=active_seconds)[
+                "seconds_taken"
+            ],
             created=now,
             expires_at=now + TRIAL_LIFETIME,
         )
         if replaces:
             TrialAttempt.objects.filter(token=replaces).delete()
     return trial
-
-
-def _time_taken(shown_at: dt.datetime | None, now: dt.datetime, active: int | None) -> int | None:
-    """The time the page was visible, as the browser counted it, within the wall time; the
-    wall time when the browser sent no count."""
-    wall = _seconds_since(shown_at, now)
-    visible = clamp_active_seconds(active, wall=wall)
-    return visible if visible is not None else wall
 
 
 def trial_pending(token: str | None, *, now: dt.datetime) -> TrialAttempt | None:
