@@ -42,6 +42,7 @@ SEPARATOR_NAMES = {
     "pipe": "|",
     "colon": ":",
 }
+_SEPARATOR_WORDS = {"\t": "tab", ",": "comma", ";": "semicolon", " ": "space"}
 _TAG_COLUMNS = {
     "difficulty": "difficulty",
     "kind": "kind",
@@ -201,8 +202,7 @@ def read_anki_text(data: bytes) -> ImportFile:
         raise ImportFileError(f"The file holds no note. {ANKI_HINT}")
     if all(len(note.fields) < 2 for note in notes):
         raise ImportFileError(
-            f"Line {notes[0].place} holds one field; an Anki note gives a question its front "
-            "and its back, separated by a tab. Export notes with two fields or more "
-            f"({ANKI_HINT[:-1].split('(')[-1]})."
+            f"Line {notes[0].place} holds one field, but a note needs a front and a back "
+            f"separated by a {_SEPARATOR_WORDS.get(separator, f'“{separator}”')}. {ANKI_HINT}"
         )
     return notes_file(notes, html=html, format_name="Anki text export", place_word="line")

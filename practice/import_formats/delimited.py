@@ -118,7 +118,7 @@ def read_csv(data: bytes) -> ImportFile:
                     "re-save the file from the spreadsheet to quote it."
                 )
             cells = {
-                column: spreadsheet_unescape(record[index]) if index < len(record) else ""
+                column: _cell(record[index]) if index < len(record) else ""
                 for index, column in enumerate(header)
                 if column
             }
@@ -141,6 +141,11 @@ def read_csv(data: bytes) -> ImportFile:
         columns=[column for column in header if column],
         rows=rows,
     )
+
+
+def _cell(text: str) -> str:
+    # A line break inside a cell is one "\n", whatever the file's own line ends are.
+    return spreadsheet_unescape(text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 def _check_names(header: list[str], line: int) -> None:
