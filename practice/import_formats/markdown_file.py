@@ -65,7 +65,10 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
-_PARSER = markdown_parser()
+_INLINE_PARSER = markdown_parser()
+# Blocks only: the inline parse, half the cost of a long file, is done for the few inline tokens
+# that are looked into (`children`).
+_PARSER = markdown_parser().disable("inline")
 
 
 @dataclass
@@ -97,18 +100,25 @@ def blocks_of(text: str) -> list[Block]:
     return blocks
 
 
+def children(inline: Token) -> list[Token]:
+    if not inline.children:
+        parsed = _INLINE_PARSER.parseInline(inline.content)
+        inline.children = parsed[0].children if parsed else []
+    return inline.children
+
+
 def plain_text(inline: Token | None) -> str:
     """The text of an inline token without its markup: what a reader sees."""
     if inline is None:
         return ""
     parts = []
-    for child in inline.children or []:
+    for child in children(inline) if inline.content else []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image":
-            parts.append(plain_text(child))
+            parts.append(child.content)
     return one_line("".join(parts))
 
 
@@ -121,18 +131,20 @@ def _strip_marks(text: str) -> tuple[str, str]:
 
 
 def _wholly_bold(inline: Token | None) -> bool:
-    children = [
+    if inline is None or not inline.content.lstrip().startswith(("**", "__")):
+        return False
+    shown = [
         child
-        for child in (inline.children if inline else None) or []
+        for child in children(inline)
         if not (child.type == "text" and not child.content.strip(_MARK_CHARACTERS + " \t"))
     ]
-    if len(children) < 2 or children[0].type != "strong_open":
+    if len(shown) < 2 or shown[0].type != "strong_open":
         return False
     depth = 0
-    for index, child in enumerate(children):
+    for index, child in enumerate(shown):
         depth += {"strong_open": 1, "strong_close": -1}.get(child.type, 0)
         if depth == 0:
-            return index == len(children) - 1
+            return index == len(shown) - 1
     return False
 
 
