@@ -30,7 +30,12 @@ from practice.import_formats.base import (
     slug_from_guid,
     title_from,
 )
-from practice.import_formats.markdown_file import blocks_of, plain_text, read_answer
+from practice.import_formats.markdown_file import (
+    blocks_of,
+    markdown_lines,
+    plain_text,
+    read_answer,
+)
 from practice.models import Question
 
 ANKI_HINT = "Export the notes from Anki again (File › Export › Notes in Plain Text)."
@@ -96,8 +101,8 @@ def notes_file(
         back = convert(note.fields[1] if len(note.fields) > 1 else "")
         title_blocks = blocks_of(front.markdown)
         title = " ".join(plain_text(block.inline) for block in title_blocks if block.inline)
-        back_text = back.markdown.replace("\r\n", "\n")
-        answer = read_answer(back_text.split("\n"), blocks_of(back_text))
+        back_text, back_lines = markdown_lines(back.markdown)
+        answer = read_answer(back_lines, blocks_of(back_text))
         cells = {
             "slug": slug_from_guid(note.guid) if note.guid else "",
             "title": title_from(title or one_line(front.markdown)),

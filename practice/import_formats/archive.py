@@ -5,18 +5,21 @@ unpacked, and counted again while reading, since headers can lie (a "zip bomb").
 import io
 import posixpath
 import zipfile
+import zlib
 
 from practice.import_formats.base import IMAGE_ENDINGS, ImportFileError
 
 MAX_ENTRIES = 2_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 _CHUNK = 1024 * 1024
+# What a damaged archive raises while a member is read.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)
 
 
 def open_zip(data: bytes, *, not_a_zip: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError):
         raise ImportFileError(not_a_zip) from None
 
 
@@ -33,7 +36,7 @@ class UnpackBudget:
     """The bytes an archive may still unpack to, counted as they are read."""
 
     def __init__(self, what: str, limit: int = MAX_UNPACKED_BYTES):
-        self.what, self.left = what, limit
+        self.what, self.limit, self.left = what, limit, limit
 
     def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         parts = []
@@ -44,11 +47,13 @@ class UnpackBudget:
                     if self.left < 0:
                         raise ImportFileError(
                             f"The {self.what} unpacks to more than "
-                            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB, more than its headers "
-                            "say; it was not read. Make the archive again."
+                            f"{self.limit / 1024 / 1024:,.0f} MB, more than its headers say; "
+                            "it was not read. Make the archive again."
                         )
                     parts.append(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+        except ImportFileError:
+            raise
+        except (*_DAMAGED, NotImplementedError) as error:
             raise ImportFileError(
                 f"“{info.filename}” in the {self.what} cannot be unpacked ({error}). "
                 "Make the archive again."

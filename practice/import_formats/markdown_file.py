@@ -88,6 +88,12 @@ class Block:
         return next((t for t in self.tokens if t.type == "inline"), None)
 
 
+def markdown_lines(text: str) -> tuple[str, list[str]]:
+    """The text with its line ends made "\n", as markdown-it counts lines, and its lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, text.split("\n")
+
+
 def blocks_of(text: str) -> list[Block]:
     blocks, current = [], []
     for token in _PARSER.parse(text):
@@ -233,8 +239,9 @@ def read_answer(lines: list[str], body: list[Block]) -> Answer:
             previous_end = None
             continue
         if text_parts:
-            text_parts.extend(lines[previous_end : block.start] if previous_end else [""])
-        own_end = block.end
+            gap = lines[previous_end : block.start] if previous_end is not None else [""]
+            text_parts.extend(gap)
+        own_end = min(block.end, len(lines))
         while own_end > block.start and not lines[own_end - 1].strip():
             own_end -= 1
         text_parts.extend(lines[block.start : own_end])
@@ -307,8 +314,7 @@ def _question_of(block: Block, topic: str) -> _Question | None:
 
 def read_markdown(data: bytes) -> ImportFile:
     text = decode_text(data, hint=MARKDOWN_HINT)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    text, lines = markdown_lines(text)
     questions: list[_Question] = []
     topic = ""
     current = None

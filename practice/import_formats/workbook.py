@@ -4,6 +4,7 @@ columns, and each row is placed at its spreadsheet row number."""
 import datetime
 import io
 import zipfile
+import zlib
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -27,6 +28,8 @@ OLD_WORKBOOK = (
     "This is an Excel 97–2003 workbook (.xls), which the import does not read. In Excel or "
     "LibreOffice, save it with “Save as type: Excel Workbook (*.xlsx)”."
 )
+# What a damaged archive or sheet raises from deep inside openpyxl while it is read.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, OSError)
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -46,14 +49,17 @@ def read_xlsx(data: bytes) -> ImportFile:
     if data.startswith(_OLE_SIGNATURE):
         raise ImportFileError(OLD_WORKBOOK)
     check_unpacked_size(open_zip(data, not_a_zip=NOT_A_WORKBOOK), what="workbook")
+    workbook = None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(NOT_A_WORKBOOK) from None
-    try:
         return _read_sheet(workbook)
+    except ImportFileError:
+        raise
+    except (*_DAMAGED, InvalidFileException):
+        raise ImportFileError(NOT_A_WORKBOOK) from None
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
 def _read_sheet(workbook) -> ImportFile:

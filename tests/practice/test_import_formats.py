@@ -2,10 +2,12 @@
 them, with messages in the format's own terms. The files under import_files/ are written by the
 real programs of each format (make_files.py makes them again)."""
 
+import contextlib
 import csv
 import io
 import json
 import os
+import random
 import sqlite3
 import tempfile
 import zipfile
@@ -611,3 +613,36 @@ def _anki_guids(package: bytes) -> list[str]:
         return guids
     finally:
         os.unlink(path)
+
+
+# Damaged files
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "excel_semicolon.csv",
+        "questions.xlsx",
+        "interview_questions.md",
+        "anki_notes.txt",
+        "deck.apkg",
+        "questions_with_images.zip",
+    ],
+)
+def test_a_damaged_file_of_any_format_is_refused_with_a_message_never_an_error(name):
+    original = (FILES / name).read_bytes()
+    pieces = [b'"', b"\t", b";", b"\n", b"\r", b"**", b"<", b"<!--", b"#", b"- ", b"\x1f", b"{"]
+    chance = random.Random(name)
+    for _ in range(60):
+        damaged = bytearray(original)
+        for _ in range(chance.randint(1, 6)):
+            at = chance.randrange(len(damaged))
+            what = chance.random()
+            if what < 0.4:
+                damaged[at] = chance.randrange(256)
+            elif what < 0.7:
+                damaged[at:at] = chance.choice(pieces)
+            else:
+                del damaged[at : at + chance.randint(1, 20)]
+        with contextlib.suppress(ImportFileError):
+            read_upload(name, bytes(damaged))
