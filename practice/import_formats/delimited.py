@@ -39,12 +39,18 @@ class SpreadsheetSafeCSV(CSV):
 
     The apostrophe put in front on export is taken off again on import, so an exported file
     imports as the text it was written with (a Markdown list in a model answer starts with "-").
+    A file is read with the separator its header line uses, as `read_csv` does.
     """
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(_map_cells(dataset, spreadsheet_safe), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        in_stream = in_stream.removeprefix("\ufeff")
+        header_line = in_stream.partition("\n")[0].rstrip("\r")
+        kwargs.setdefault("delimiter", detect_separator(header_line))
         return _map_cells(super().create_dataset(in_stream, **kwargs), spreadsheet_unescape)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from practice.import_formats import (
     ImportFileError,
@@ -29,6 +30,7 @@ from practice.import_formats.templates import (
     questions_with_image,
     write_apkg,
 )
+from tests.factories import make_skill, make_topic
 from tests.practice.import_files.make_files import png
 
 FILES = Path(__file__).parent / "import_files"
@@ -156,6 +158,13 @@ def test_an_upload_over_twenty_megabytes_is_refused_with_its_size():
 def test_the_admins_csv_format_still_reads_back_what_it_exports():
     dataset = SpreadsheetSafeCSV().create_dataset("slug,model_answer\nq,'- item\n")
     assert dataset["model_answer"] == ["- item"]
+
+
+def test_the_admins_csv_format_reads_an_excel_csv_with_semicolons():
+    text = (FILES / "excel_semicolon.csv").read_bytes().decode("utf-8-sig")
+    dataset = SpreadsheetSafeCSV().create_dataset(text)
+    assert dataset.headers[:2] == ["slug", "title"]
+    assert dataset["slug"] == ["bias-variance", "feature-scaling", "naive-bayes-cafe"]
 
 
 # XLSX
@@ -646,3 +655,17 @@ def test_a_damaged_file_of_any_format_is_refused_with_a_message_never_an_error(n
                 del damaged[at : at + chance.randint(1, 20)]
         with contextlib.suppress(ImportFileError):
             read_upload(name, bytes(damaged))
+
+
+@pytest.mark.django_db
+def test_an_excel_csv_with_semicolons_reaches_the_admins_import_preview(editor_client):
+    for slug in ("ml-fundamentals", "feature-engineering"):
+        make_topic(slug=slug, name=slug)
+    for slug in ("ml-algorithms", "model-selection", "feature-engineering", "python"):
+        make_skill(slug=slug)
+    upload = SimpleUploadedFile("excel.csv", (FILES / "excel_semicolon.csv").read_bytes())
+    response = editor_client.post(
+        "/admin/practice/question/import/",
+        {"resource": "0", "format": "0", "import_file": upload},
+    )
+    assert "confirm_form" in response.context, response.content.decode()[-2000:]
