@@ -2,7 +2,6 @@
 several formats share (how a title, a slug and derived key points are made)."""
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
@@ -143,16 +142,6 @@ def derived_key_points(items: list[str]) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-_BLANK_RUNS = re.compile(r"\n{3,}")
-
-
-def tidy_block(text: str) -> str:
-    """Text with no trailing spaces on its lines, at most one blank line in a row, no blank
-    lines around it."""
-    lines = [line.rstrip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 UTF8_HINT = (
