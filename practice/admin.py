@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from practice.curation import question_duplicate, questions_set_status
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import staged_import_exists
+from practice.import_templates import import_template_download
 from practice.models import (
     AIReview,
     CommonMistake,
@@ -271,7 +274,12 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
             self.admin_site.admin_view(self.statistics_view),
             name="practice_question_statistics",
         )
-        return [statistics, *super().get_urls()]
+        template = path(
+            "import/template/<str:key>/",
+            self.admin_site.admin_view(partial(import_template_download, model_admin=self)),
+            name="practice_question_import_template",
+        )
+        return [statistics, template, *super().get_urls()]
 
     def statistics_view(self, request):
         if not self.has_view_permission(request):
