@@ -353,6 +353,34 @@ def _images_and_links(tokens: list[Token]) -> tuple[list[str], list[str], list[s
     return images, links, tags
 
 
+_LIST_ITEM = re.compile(r"( *)(\d{1,9}[.)]|[-*+])( {1,4})\S")
+
+
+def _underindented_lists(text: str) -> list[str]:
+    """The markers of list items with a list under them indented too little to sit inside:
+    CommonMark (and GitHub) nest a list only as deep as the item's text starts, so after
+    "10. " that takes four spaces, and three make a list of its own."""
+    found, previous, fence = [], None, ""
+    for line in text.splitlines():
+        if fence:
+            fence = "" if line.lstrip(" ").startswith(fence) else fence
+            continue
+        if opening := _FENCE.match(line):
+            fence = opening.group(1)
+            continue
+        if item := _LIST_ITEM.match(line):
+            indent = len(item.group(1))
+            if previous and previous[0] < indent < previous[1]:
+                found.append(
+                    f"The list under item “{previous[2]}” is indented {indent} space"
+                    f"{'' if indent == 1 else 's'}, so it shows as a list of its own, not "
+                    f"inside that item: indent it {previous[1]} spaces, to where the item's "
+                    "text starts."
+                )
+            previous = (indent, indent + len(item.group(2)) + len(item.group(3)), item.group(2))
+    return found
+
+
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
@@ -405,6 +433,7 @@ def markdown_display_problems(text: str) -> list[str]:
                 f"The link “{href[:80]}” will show as plain text: only http, https and mailto "
                 "links are kept."
             )
+    problems.extend(_underindented_lists(text))
     removed = sorted({tag for tag in tags if tag not in ALLOWED_TAGS})
     if removed:
         names = ", ".join(f"<{tag}>" for tag in removed)

@@ -2,7 +2,37 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+EDITORS = "Editors"
+
+
+def editors_may_upload_images(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure they exist now.
+    app_config = apps.get_app_config("practice")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="practice", content_type__model="questionimage"
+        )
+    )
+
+
+def editors_lose_images(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=EDITORS):
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="practice", content_type__model="questionimage"
+            )
+        )
 
 
 class Migration(migrations.Migration):
@@ -76,4 +106,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(editors_may_upload_images, editors_lose_images),
     ]
