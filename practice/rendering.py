@@ -166,6 +166,50 @@ def _render_math_block(self, tokens, idx, options, env) -> str:
     return f'<div class="math-display">{escape(tokens[idx].content.strip())}</div>\n'
 
 
+def _math_block(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """A $$…$$ block, on one line or from a line starting "$$" to one ending "$$".
+
+    Written here rather than taken from the plugin because its search for the closing "$$"
+    must stop where the block's container ends, as a fence's does (at a blank line, or a line
+    indented less than the block): the plugin's looks through every list item after an item
+    whose "$$" is left open, a cost quadratic in the length of the list.
+    """
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("$$", start):
+        return False
+    first = state.src[start + 2 : state.eMarks[start_line]].rstrip()
+    if first.endswith("$$"):
+        lines, last_line = [first[:-2]], start_line
+    elif "$$" in first:
+        return False  # "$$a$$ and more" is a paragraph with display math in it
+    else:
+        lines, last_line = [first], start_line + 1
+        while True:
+            if last_line >= end_line or state.isEmpty(last_line):
+                return False
+            if state.sCount[last_line] < state.blkIndent:
+                return False
+            line = state.src[
+                state.bMarks[last_line] + state.tShift[last_line] : state.eMarks[last_line]
+            ].rstrip()
+            if line.endswith("$$"):
+                lines.append(line[:-2])
+                break
+            lines.append(line)
+            last_line += 1
+    if silent:
+        return True
+    state.line = last_line + 1
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = "\n".join(lines)
+    token.markup = "$$"
+    token.map = [start_line, state.line]
+    return True
+
+
 def _markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"highlight": _highlighted}).enable(
         ["table", "strikethrough"]
@@ -181,6 +225,7 @@ def _markdown_parser() -> MarkdownIt:
         allow_blank_lines=False,
         double_inline=True,
     )
+    parser.block.ruler.at("math_block", _math_block)
     parser.add_render_rule("math_inline", _render_math_inline)
     parser.add_render_rule("math_inline_double", _render_math_inline_display)
     parser.add_render_rule("math_block", _render_math_block)
