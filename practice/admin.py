@@ -9,12 +9,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from practice.curation import question_duplicate, questions_set_status
+from practice.images import IMAGE_MAX_BYTES, image_refusal, image_store
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import staged_import_exists
 from practice.import_templates import import_template_download
@@ -24,10 +25,11 @@ from practice.models import (
     KeyPoint,
     Question,
     QuestionFlag,
+    QuestionImage,
     Term,
     Topic,
 )
-from practice.rendering import render_markdown
+from practice.rendering import markdown_display_problems, render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
 
@@ -224,6 +226,66 @@ class CommonMistakeInline(admin.TabularInline):
     verbose_name_plural = "Common mistakes (shown to learners after they answer)"
 
 
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/png,image/jpeg,image/gif,image/webp", **(attrs or {})})
+
+
+class ImageUploadsField(forms.FileField):
+    """Any number of image files, each checked by its bytes; cleaned to (name, bytes) pairs."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [super(ImageUploadsField, self).clean(upload, initial) for upload in uploads]
+        checked, refusals = [], []
+        for upload in files:
+            # Read no more than one byte past the limit: the size alone refuses a larger file.
+            data = upload.read(IMAGE_MAX_BYTES + 1)
+            if refusal := image_refusal(data, upload.name):
+                refusals.append(f"Image “{upload.name}” is refused: {refusal}.")
+            else:
+                checked.append((upload.name, data))
+        if refusals:
+            raise forms.ValidationError(refusals)
+        return checked
+
+
+def image_markdown(image: QuestionImage) -> str:
+    """What an editor pastes to show the image."""
+    return f"![alt text]({image.url})"
+
+
+def image_figure(image: QuestionImage):
+    return format_html(
+        '<figure class="question-image"><img src="{}" alt="{}" class="question-image-thumb">'
+        "<figcaption>{} · {} KB<br>Paste: <code>{}</code><br>"
+        "(replace “alt text” with what the image shows)</figcaption></figure>",
+        image.url,
+        image.original_name,
+        image.original_name,
+        max(1, round(image.size / 1024)),
+        image_markdown(image),
+    )
+
+
+class QuestionAdminForm(forms.ModelForm):
+    image_uploads = ImageUploadsField(
+        required=False,
+        label="Upload images",
+        help_text=f"PNG, JPEG, GIF or WebP, at most {IMAGE_MAX_BYTES // 1024 // 1024} MB each "
+        "(SVG is refused: convert it to PNG). After saving, each image is listed below with the "
+        "Markdown to paste into the prompt or the model answer.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ("prompt", "model_answer")  # QuestionAdmin.fieldsets lays out the rest
+
+
 @admin.register(Question)
 class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     resource_classes = [QuestionResource]
@@ -253,7 +315,8 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     search_fields = ("title", "slug", "prompt", "model_answer", "source_name")
     autocomplete_fields = ("skills",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("preview", "author", "created", "updated")
+    form = QuestionAdminForm
+    readonly_fields = ("preview", "uploaded_images", "author", "created", "updated")
     inlines = [KeyPointInline, CommonMistakeInline]
     actions = ["publish", "retire", "duplicate"]
     fieldsets = [
@@ -261,6 +324,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         ("Question", {"fields": ("prompt", "difficulty", "kind", "suggested_minutes")}),
         ("Answer", {"fields": ("model_answer",)}),
         ("Source", {"fields": ("source_name", "source_url", "source_licence")}),
+        ("Images", {"fields": ("image_uploads", "uploaded_images")}),
         ("Preview", {"fields": ("preview",)}),
         ("History", {"fields": ("author", "created", "updated"), "classes": ("collapse",)}),
     ]
@@ -320,16 +384,59 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     def open_flags(self, question):
         return question.open_flag_count
 
+    class Media:
+        css = {"all": ["css/code.css", "css/admin_question.css"]}
+        js = ["js/math.js"]
+
     @admin.display(description="how users see it")
     def preview(self, question):
         if not question.pk:
             return "Save the question to see the preview."
+        problems = [
+            format_html("<li>{}: {}</li>", where, problem)
+            for where, text in (
+                ("Prompt", question.prompt),
+                ("Model answer", question.model_answer),
+            )
+            for problem in markdown_display_problems(text)
+        ]
+        warning = (
+            format_html(
+                '<div class="markdown-problems"><p><strong>What will not show as written'
+                "</strong></p><ul>{}</ul></div>",
+                format_html_join("", "{}", ((problem,) for problem in problems)),
+            )
+            if problems
+            else ""
+        )
         return format_html(
-            '<div class="question-preview"><h3>{}</h3>{}<h4>Model answer</h4>{}</div>',
+            '{}<div class="question-preview rendered"><h3>{}</h3>{}<h4>Model answer</h4>{}</div>',
+            warning,
             question.title,
             render_markdown(question.prompt),
             render_markdown(question.model_answer),
         )
+
+    @admin.display(description="uploaded with this question")
+    def uploaded_images(self, question):
+        images = list(question.images.all()) if question.pk else []
+        if not images:
+            return "None yet."
+        return format_html_join("", "{}", ((image_figure(image),) for image in images))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for name, data in form.cleaned_data.get("image_uploads") or []:
+            image = image_store(data, name=name, user=request.user)
+            if image.question_id is None:
+                image.question = form.instance
+                image.save(update_fields=["question"])
+            self.message_user(
+                request,
+                f"Image “{name}” is uploaded. To show it, paste {image_markdown(image)} into the "
+                "prompt or the model answer, with a description in place of “alt text”.",
+                messages.SUCCESS,
+            )
 
     def get_import_form_kwargs(self, request):
         return {**super().get_import_form_kwargs(request), "user": request.user}
@@ -394,6 +501,86 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         originals = queryset.prefetch_related("key_points", "common_mistakes")
         copies = [question_duplicate(question, author=request.user) for question in originals]
         self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
+
+
+class QuestionImageAddForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Image file",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+        help_text=f"PNG, JPEG, GIF or WebP, at most {IMAGE_MAX_BYTES // 1024 // 1024} MB "
+        "(SVG is refused: convert it to PNG).",
+    )
+
+    class Meta:
+        model = QuestionImage
+        fields = ("question",)
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        data = upload.read(IMAGE_MAX_BYTES + 1)
+        if refusal := image_refusal(data, upload.name):
+            raise forms.ValidationError(f"Image “{upload.name}” is refused: {refusal}.")
+        return upload.name, data
+
+
+@admin.register(QuestionImage)
+class QuestionImageAdmin(admin.ModelAdmin):
+    """Every image questions may show; an image is added once, whoever uploads it again."""
+
+    list_display = ("thumbnail", "original_name", "content_type", "size", "question", "created")
+    list_select_related = ("question",)
+    search_fields = ("original_name", "sha256", "question__title")
+    autocomplete_fields = ("question",)
+    readonly_fields = (
+        "thumbnail",
+        "markdown",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "created",
+    )
+
+    class Media:
+        css = {"all": ["css/admin_question.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = QuestionImageAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("upload", "question") if obj is None else ("question", *self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    @admin.display(description="image")
+    def thumbnail(self, image):
+        return format_html(
+            '<img src="{}" alt="{}" class="question-image-thumb">', image.url, image.original_name
+        )
+
+    @admin.display(description="Markdown to paste")
+    def markdown(self, image):
+        return format_html("<code>{}</code>", image_markdown(image))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        name, data = form.cleaned_data["upload"]
+        stored = image_store(data, name=name, user=request.user)
+        if stored.question_id is None and obj.question_id:
+            stored.question = obj.question
+            stored.save(update_fields=["question"])
+        # The admin goes on to show the stored row, which may be one uploaded before.
+        obj.pk, obj.sha256 = stored.pk, stored.sha256
+        obj._state.adding = False
+        obj.refresh_from_db()
 
 
 class FlagStatusFilter(admin.SimpleListFilter):

@@ -704,3 +704,62 @@ class TrialAttempt(models.Model):
 
     def __str__(self):
         return f"Trial answer to {self.question} at {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+IMAGE_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+
+
+class QuestionImage(models.Model):
+    """An image shown in a question or an answer, served from our own origin at
+    /images/<sha256>.<extension> (practice.images stores and checks them).
+
+    The bytes live in the database so that every app server sees the same images without a
+    shared disk; each is at most practice.images.IMAGE_MAX_BYTES.
+    """
+
+    class ContentType(models.TextChoices):
+        PNG = "image/png", "PNG"
+        JPEG = "image/jpeg", "JPEG"
+        GIF = "image/gif", "GIF"
+        WEBP = "image/webp", "WebP"
+
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    content_type = models.CharField(max_length=20, choices=ContentType.choices, editable=False)
+    original_name = models.CharField(max_length=255, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_images",
+        editable=False,
+    )
+    # The question it was uploaded with, if any; any question may show any image.
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=IMAGE_CONTENT_TYPES),
+                name="question_image_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}[
+            self.content_type
+        ]
+
+    @property
+    def url(self) -> str:
+        return f"/images/{self.sha256}.{self.extension}"

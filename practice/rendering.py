@@ -1,8 +1,12 @@
 """Markdown to safe HTML for questions and answers, and the bounds that keep rendering cheap.
 
 The parser is CommonMark (markdown-it-py, built to run in linear time) with GitHub's tables and
-strikethrough, so that text written for GitHub renders the same here. Raw HTML in the text goes
-through the parser and is then cut down by nh3 to a short list of harmless tags.
+strikethrough, so that text written for GitHub renders the same here, and `$…$` / `$$…$$` math
+(the TeX is sent escaped, for KaTeX to typeset in the browser: static/js/math.js). Fenced code is
+highlighted by Pygments with classes (static/css/code.css), tables get Bootstrap's classes in a
+scrolling wrapper, and images show only from our own /images/ URLs (practice/images.py); an
+image from anywhere else becomes a link to it. Raw HTML in the text goes through the parser and
+is then cut down by nh3 to a short list of harmless tags.
 
 Linear time is not enough on its own: markdown-it-py is pure Python, and some shapes of text
 (hundreds of "[" left open, a table padded out to tens of thousands of empty cells) cost it
@@ -12,15 +16,23 @@ anyway (written before the bounds existed, or straight into the database) is sho
 text instead of being parsed, so that no page view does more than a bounded amount of work.
 """
 
+import html as html_entities
 import re
 from functools import lru_cache
+from urllib.parse import unquote
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.utils.html import linebreaks
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 # The longest text rendered as Markdown: the longest Markdown field, Question.model_answer.
 MARKDOWN_MAX_CHARS = 6_000
@@ -34,15 +46,32 @@ MARKDOWN_MAX_TABLE_CELLS = 2_000
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
     "ul", "ol", "li", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-    "a", "sup", "sub", "del", "s",
+    "a", "sup", "sub", "del", "s", "span", "div", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}}
+# "start": an ordered list that starts at 3 after a paragraph keeps its numbers.
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "code": {"class"},
+    "ol": {"start"},
+    "img": {"src", "alt", "title", "loading"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Our own images: content-addressed, served by practice.views.images.
+OUR_IMAGE_PATH = re.compile(r"/images/[0-9a-f]{64}\.(?:png|jpg|gif|webp)")
 _ALIGNMENT_CLASSES = {
     "text-align:left": "text-start",
     "text-align:center": "text-center",
     "text-align:right": "text-end",
 }
-ALLOWED_CLASSES = {cell: set(_ALIGNMENT_CLASSES.values()) for cell in ("th", "td")}
+_CODE_CLASSES = {name for name in STANDARD_TYPES.values() if name}
+ALLOWED_CLASSES = {
+    **{cell: set(_ALIGNMENT_CLASSES.values()) for cell in ("th", "td")},
+    "span": _CODE_CLASSES | {"math-inline", "math-display", "missing-image"},
+    "div": {"math-display", "table-responsive"},
+    "table": {"table", "table-sm", "table-bordered"},
+    "img": {"content-image"},
+    "a": {"external-image"},
+}
 # Headings start at h3 so that content never outranks the page's own h1 and h2.
 _HEADING_SHIFT = {"h1": "h3", "h2": "h4"}
 
@@ -53,8 +82,158 @@ _CONTAINER_OPEN = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
 _CONTAINER_CLOSE = {"blockquote_close", "bullet_list_close", "ordered_list_close"}
 
 
+_CODE_FORMATTER = HtmlFormatter(nowrap=True)
+_RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_RAW_ATTRIBUTE = re.compile(
+    r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+)
+
+
+def _highlighted(code: str, language: str, _attrs: str) -> str:
+    """Code in spans with Pygments' classes, or "" (shown plain) for an unknown language."""
+    if not language:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, _CODE_FORMATTER)
+
+
+def image_html(src: str, alt: str, title: str = "") -> str:
+    """An <img> for one of our images; for any other a visible stand-in, never nothing: a link
+    out for an image on another site, a note for a path that names no image of ours."""
+    alt = alt.strip()
+    title_attribute = f' title="{escape(title)}"' if title else ""
+    if OUR_IMAGE_PATH.fullmatch(src):
+        return (
+            f'<img src="{escape(src)}" alt="{escape(alt)}"{title_attribute} loading="lazy" '
+            'class="content-image">'
+        )
+    label = alt or unquote(src.rsplit("/", 1)[-1]) or "no description"
+    if re.match(r"https?://", src, re.IGNORECASE):
+        return f'<a href="{escape(src)}" class="external-image">Image: {escape(label)}</a>'
+    return f'<span class="missing-image">Image not available: {escape(label)}</span>'
+
+
+def _raw_img_attributes(tag: str) -> dict[str, str]:
+    return {
+        name.lower(): html_entities.unescape(value.strip("\"'"))
+        for name, value in _RAW_ATTRIBUTE.findall(tag)
+    }
+
+
+def _raw_img_replaced(raw_html: str) -> str:
+    def replace(match: re.Match) -> str:
+        attributes = _raw_img_attributes(match.group())
+        src = attributes.get("src", "")
+        return image_html(src, attributes.get("alt", ""), attributes.get("title", ""))
+
+    return _RAW_IMG.sub(replace, raw_html)
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return image_html(str(token.attrGet("src") or ""), alt, str(token.attrGet("title") or ""))
+
+
+def _render_html_inline(self, tokens, idx, options, env) -> str:
+    return _raw_img_replaced(tokens[idx].content)
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:
+    tokens[idx].attrSet("class", "table table-sm table-bordered")
+    # Focusable, so that a table wider than the screen scrolls from the keyboard too.
+    wrapper = '<div class="table-responsive" tabindex="0">'
+    return wrapper + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _render_math_inline(self, tokens, idx, options, env) -> str:
+    return f'<span class="math-inline">{escape(tokens[idx].content.strip())}</span>'
+
+
+def _render_math_inline_display(self, tokens, idx, options, env) -> str:
+    # A span, since a paragraph may not hold a div; KaTeX's display mode makes it a block.
+    return f'<span class="math-display">{escape(tokens[idx].content.strip())}</span>'
+
+
+def _render_math_block(self, tokens, idx, options, env) -> str:
+    return f'<div class="math-display">{escape(tokens[idx].content.strip())}</div>\n'
+
+
+def _math_block(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """A $$…$$ block, on one line or from a line starting "$$" to one ending "$$".
+
+    Written here rather than taken from the plugin because its search for the closing "$$"
+    must stop where the block's container ends, as a fence's does (at a blank line, or a line
+    indented less than the block): the plugin's looks through every list item after an item
+    whose "$$" is left open, a cost quadratic in the length of the list.
+    """
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("$$", start):
+        return False
+    first = state.src[start + 2 : state.eMarks[start_line]].rstrip()
+    if first.endswith("$$"):
+        lines, last_line = [first[:-2]], start_line
+    elif "$$" in first:
+        return False  # "$$a$$ and more" is a paragraph with display math in it
+    else:
+        lines, last_line = [first], start_line + 1
+        while True:
+            if last_line >= end_line or state.isEmpty(last_line):
+                return False
+            if state.sCount[last_line] < state.blkIndent:
+                return False
+            line = state.src[
+                state.bMarks[last_line] + state.tShift[last_line] : state.eMarks[last_line]
+            ].rstrip()
+            if line.endswith("$$"):
+                lines.append(line[:-2])
+                break
+            lines.append(line)
+            last_line += 1
+    if silent:
+        return True
+    state.line = last_line + 1
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = "\n".join(lines)
+    token.markup = "$$"
+    token.map = [start_line, state.line]
+    return True
+
+
 def _markdown_parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"highlight": _highlighted}).enable(
+        ["table", "strikethrough"]
+    )
+    # Math as pandoc reads it: no space inside the dollars and no digit right after the
+    # closing one, so that "$5 and $10" stays text. No blank line inside $$…$$: a "$$" left
+    # open then looks only as far as the paragraph's end, which keeps parsing linear.
+    dollarmath_plugin(
+        parser,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
+    parser.block.ruler.at("math_block", _math_block)
+    parser.add_render_rule("math_inline", _render_math_inline)
+    parser.add_render_rule("math_inline_double", _render_math_inline_display)
+    parser.add_render_rule("math_block", _render_math_block)
+    parser.add_render_rule("image", _render_image)
+    parser.add_render_rule("html_inline", _render_html_inline)
+    parser.add_render_rule("html_block", _render_html_inline)
+    parser.add_render_rule("table_open", _render_table_open)
+    parser.add_render_rule("table_close", _render_table_close)
     # nh3 alone decides which links stay (http, https, mailto), as it does for raw HTML: a
     # refused link then keeps its text instead of showing its Markdown source.
     parser.validateLink = lambda url: True
@@ -180,8 +359,131 @@ def render_markdown(text: str) -> SafeString:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_our_images,
+        tag_attribute_values={"div": {"tabindex": {"0"}}},
         allowed_classes=ALLOWED_CLASSES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def _only_our_images(element: str, attribute: str, value: str) -> str | None:
+    # Every <img> was rewritten by image_html; this holds even if one slipped through.
+    if element == "img" and attribute == "src" and not OUR_IMAGE_PATH.fullmatch(value):
+        return None
+    return value
+
+
+_RAW_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_LINK_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def _images_and_links(tokens: list[Token]) -> tuple[list[str], list[str], list[str]]:
+    """The image sources, link targets and raw HTML tag names of a parsed text, in order."""
+    images, links, tags = [], [], []
+    stack = list(reversed(tokens))
+    while stack:
+        token = stack.pop()
+        if token.type == "image":
+            images.append(str(token.attrGet("src") or ""))
+        elif token.type == "link_open":
+            links.append(str(token.attrGet("href") or ""))
+        elif token.type in ("html_inline", "html_block"):
+            images.extend(
+                _raw_img_attributes(tag).get("src", "") for tag in _RAW_IMG.findall(token.content)
+            )
+            tags.extend(name.lower() for _, name in _RAW_TAG.findall(token.content))
+        stack.extend(reversed(token.children or []))
+    return images, links, tags
+
+
+_LIST_ITEM = re.compile(r"( *)(\d{1,9}[.)]|[-*+])( {1,4})\S")
+
+
+def _underindented_lists(text: str) -> list[str]:
+    """The markers of list items with a list under them indented too little to sit inside:
+    CommonMark (and GitHub) nest a list only as deep as the item's text starts, so after
+    "10. " that takes four spaces, and three make a list of its own."""
+    found, previous, fence = [], None, ""
+    for line in text.splitlines():
+        if fence:
+            fence = "" if line.lstrip(" ").startswith(fence) else fence
+            continue
+        if opening := _FENCE.match(line):
+            fence = opening.group(1)
+            continue
+        if item := _LIST_ITEM.match(line):
+            indent = len(item.group(1))
+            if previous and previous[0] < indent < previous[1]:
+                found.append(
+                    f"The list under item “{previous[2]}” is indented {indent} space"
+                    f"{'' if indent == 1 else 's'}, so it shows as a list of its own, not "
+                    f"inside that item: indent it {previous[1]} spaces, to where the item's "
+                    "text starts."
+                )
+            previous = (indent, indent + len(item.group(2)) + len(item.group(3)), item.group(2))
+    return found
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def markdown_display_problems(text: str) -> list[str]:
+    """What in this text will not show as written, a sentence each saying what to do; empty
+    for a text that shows as written. For editors, before they publish."""
+    text = text or ""
+    if len(text) > MARKDOWN_MAX_CHARS:
+        return [
+            f"The text is {len(text):,} characters; beyond {MARKDOWN_MAX_CHARS:,} it is shown "
+            "as plain text, cut. Shorten it."
+        ]
+    if bounds := markdown_problems(text):
+        return [f"It is shown as plain text, not Markdown: {problem}" for problem in bounds]
+    images, links, tags = _images_and_links(_PARSER.parse(text))
+    problems = []
+    ours = [src for src in images if OUR_IMAGE_PATH.fullmatch(src)]
+    elsewhere = [src for src in images if re.match(r"(?i)https?://", src)]
+    others = [src for src in images if src not in ours and src not in elsewhere]
+    if ours:
+        from practice.models import QuestionImage  # the models import this module
+
+        stored = set(
+            QuestionImage.objects.filter(
+                sha256__in=[src.rsplit("/", 1)[1].split(".")[0] for src in ours]
+            ).values_list("sha256", flat=True)
+        )
+        for src in ours:
+            if src.rsplit("/", 1)[1].split(".")[0] not in stored:
+                problems.append(
+                    f"No image is stored at “{src}”; upload it with the question and paste the "
+                    "Markdown shown beside it."
+                )
+    if elsewhere:
+        problems.append(
+            f"{_plural(len(elsewhere), 'image links', 'images link')} to other sites; upload "
+            f"{'it' if len(elsewhere) == 1 else 'them'} with the question or put "
+            f"{'it' if len(elsewhere) == 1 else 'them'} in the import archive."
+        )
+    for src in others:
+        problems.append(
+            f"Image “{unquote(src)[:80]}” is not one of our images, so only its description "
+            "shows; upload it with the question and paste the Markdown shown beside it."
+        )
+    for href in links:
+        scheme = _LINK_SCHEME.match(href)
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+            problems.append(
+                f"The link “{href[:80]}” will show as plain text: only http, https and mailto "
+                "links are kept."
+            )
+    problems.extend(_underindented_lists(text))
+    removed = sorted({tag for tag in tags if tag not in ALLOWED_TAGS})
+    if removed:
+        names = ", ".join(f"<{tag}>" for tag in removed)
+        problems.append(
+            f"These HTML tags will be removed (their text stays): {names}. Write it in Markdown "
+            "instead."
+        )
+    return problems

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from practice.views import questions, review, sessions
+from practice.views import images, questions, review, sessions
 
 app_name = "practice"
 
@@ -41,4 +41,9 @@ practice_urls = [
 urlpatterns = [
     path("questions/", include(question_urls)),
     path("practice/", include(practice_urls)),
+    re_path(
+        r"^images/(?P<sha256>[0-9a-f]{64})\.(?P<extension>png|jpg|gif|webp)$",
+        images.image,
+        name="image",
+    ),
 ]

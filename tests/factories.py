@@ -268,3 +268,22 @@ def make_ai_review(attempt, *, status=AIReview.Status.DONE, grade=2, **fields):
     return AIReview.objects.create(
         attempt=attempt, user=attempt.user, status=status, **{**defaults, **fields}
     )
+
+
+def make_png(*, width: int = 4, height: int = 3, colour: tuple[int, int, int] = (30, 90, 200)):
+    """A real PNG image of one colour, written with zlib and struct as the format lays out."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(colour) * width  # filter byte "none", then RGB pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )

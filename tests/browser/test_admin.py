@@ -19,6 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from practice.images import image_store
 from practice.models import Attempt, Question, QuestionFlag, Term
 from practice.resources import QuestionResource
 from practice.tasks import review_answer
@@ -29,6 +30,7 @@ from tests.factories import (
     make_catalogue,
     make_guide_item,
     make_history,
+    make_png,
     make_question,
     make_salary,
     make_topic,
@@ -136,6 +138,11 @@ def content(db):
                 content_type__app_label=app_label, content_type__model__in=models
             )
         )
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="practice", content_type__model="questionimage"
+        )
+    )
     make_user(username="root", is_staff=True, is_superuser=True)
     curator = make_user(username="curator", is_staff=True)
     curator.groups.add(editors)
@@ -155,6 +162,9 @@ def content(db):
     QuestionFlag.objects.create(
         user=alice, question=question, reason=QuestionFlag.Reason.UNCLEAR, comment="Which one?"
     )
+    image = image_store(make_png(), name="dots.png")
+    image.question = question
+    image.save()
     make_guide_item()
     make_salary()
     visit = {

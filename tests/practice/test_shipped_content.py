@@ -271,3 +271,31 @@ def test_loading_the_content_twice_adds_no_common_mistake(db):
 
     assert CommonMistake.objects.count() == count
     assert report.created == 0
+
+
+def test_shipped_prices_and_code_with_dollars_show_as_written_not_as_math(bank):
+    from practice.rendering import markdown_display_problems, render_markdown
+
+    with_dollars = [q for q in bank if "$" in q.prompt + q.model_answer]
+
+    assert with_dollars  # "$3 per million tokens", "df$plan" in R code
+    for question in with_dollars:
+        for text in (question.prompt, question.model_answer):
+            assert "math-" not in render_markdown(text), question.slug
+            assert markdown_display_problems(text) == [], question.slug
+
+
+def test_every_shipped_text_shows_as_written(bank):
+    from practice.rendering import markdown_display_problems
+
+    problems = {
+        question.slug: found
+        for question in bank
+        for found in [
+            markdown_display_problems(question.prompt)
+            + markdown_display_problems(question.model_answer)
+        ]
+        if found
+    }
+
+    assert problems == {}
