@@ -1,13 +1,18 @@
 // Typesets the formulas of questions and answers: the server sends each as its TeX source in a
 // .math-inline or .math-display element (practice/rendering.py), and KaTeX renders it in place.
-// KaTeX's script and stylesheet are loaded only on a page that has a formula, from the folder
-// next to this file's, so that the path holds whatever name the static files are served under.
+// KaTeX's script and stylesheet are loaded only on a page that has a formula: from the URLs the
+// page's script tag names (data-katex-script, data-katex-stylesheet: the hashed, long-cached
+// names), or else from the folder next to this file's (the admin, whose media has no attributes).
 // A formula KaTeX cannot read keeps its source, marked, and the rest of the page goes on; so
 // does every formula when KaTeX cannot be loaded, or without JavaScript.
 (function () {
   "use strict";
   const SELECTOR = ".math-inline, .math-display";
-  const katexFolder = new URL("../vendor/katex-0.19.1/", document.currentScript.src);
+  const here = document.currentScript;
+  const katexFolder = new URL("../vendor/katex-0.19.1/", here.src);
+  const katexScript = here.dataset.katexScript || new URL("katex.min.js", katexFolder).href;
+  const katexStylesheet =
+    here.dataset.katexStylesheet || new URL("katex.min.css", katexFolder).href;
   let katexLoaded = null;
 
   function loadKatex() {
@@ -15,10 +20,10 @@
       katexLoaded = new Promise(function (resolve, reject) {
         const stylesheet = document.createElement("link");
         stylesheet.rel = "stylesheet";
-        stylesheet.href = new URL("katex.min.css", katexFolder).href;
+        stylesheet.href = katexStylesheet;
         document.head.appendChild(stylesheet);
         const script = document.createElement("script");
-        script.src = new URL("katex.min.js", katexFolder).href;
+        script.src = katexScript;
         script.onload = function () {
           resolve(window.katex);
         };
