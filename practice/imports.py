@@ -190,10 +190,8 @@ def file_problems(file: ImportFile) -> list[str]:
         )
     if not file.rows:
         problems.append(
-            f"The {file.format_name} file holds no questions, only {file.columns and 'a header'}"
-            " — add one row a question under the header."
-            if file.columns
-            else f"The {file.format_name} file holds no questions; add one row a question."
+            f"The {file.format_name} file holds no questions: add one {file.place_word} a "
+            "question (an export of the question list shows the shape)."
         )
     return problems
 
