@@ -32,7 +32,7 @@ WORDS = (
     "latency throughput batch inference deployment experiment baseline metric sample label "
     "class imbalance sampling ensemble boosting tree linear logistic network layer dropout "
     "optimiser learning rate schedule cross entropy convex sparse dense vector retrieval"
-).split()
+).split()  # noqa: SIM905
 TOPICS = 10
 SKILLS = 30
 
