@@ -26,13 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = (
+VOCABULARY = (
     "model training data feature gradient loss validation regularisation overfitting bias "
     "variance precision recall threshold calibration drift monitoring pipeline embedding "
     "latency throughput batch inference deployment experiment baseline metric sample label "
     "class imbalance sampling ensemble boosting tree linear logistic network layer dropout "
     "optimiser learning rate schedule cross entropy convex sparse dense vector retrieval"
-).split()  # noqa: SIM905
+)
+WORDS = VOCABULARY.split()
 TOPICS = 10
 SKILLS = 30
 
@@ -64,9 +65,7 @@ def _row(n: int, rng: random.Random) -> dict[str, str]:
         "key_points": "\n".join(
             f"{_text(rng, 55)} :: {', '.join(rng.sample(WORDS, 3))}" for _ in range(4)
         ),
-        "common_mistakes": "\n".join(
-            f"{_text(rng, 50)} => {_text(rng, 80)}." for _ in range(2)
-        ),
+        "common_mistakes": "\n".join(f"{_text(rng, 50)} => {_text(rng, 80)}." for _ in range(2)),
         "source_name": "Bench source",
         "source_url": "https://example.org/bench",
         "source_licence": "CC BY 4.0",
@@ -130,9 +129,7 @@ def measure_new(rows: int) -> dict[str, float]:
     figures["import"], report = _timed(lambda: import_apply(file, defaults=defaults, user=user))
     assert report.applied, report.summary
     figures["re-preview"], report = _timed(lambda: import_preview(file, defaults=defaults))
-    figures["re-import"], report = _timed(
-        lambda: import_apply(file, defaults=defaults, user=user)
-    )
+    figures["re-import"], report = _timed(lambda: import_apply(file, defaults=defaults, user=user))
     assert report.summary.startswith("No changes"), report.summary
     return figures
 

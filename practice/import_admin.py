@@ -170,9 +170,7 @@ class QuestionImportAdminMixin:
     def _own_job(self, request, job_id: int) -> ImportJob:
         if not self.has_import_permission(request):
             raise PermissionDenied
-        return get_object_or_404(
-            ImportJob.objects.defer("data"), pk=job_id, uploader=request.user
-        )
+        return get_object_or_404(ImportJob.objects.defer("data"), pk=job_id, uploader=request.user)
 
     def import_view(self, request):
         if not self.has_import_permission(request):
@@ -230,9 +228,7 @@ class QuestionImportAdminMixin:
     def import_progress_view(self, request, job_id: int):
         job = self._own_job(request, job_id)
         state = self._job_state(job)
-        response = TemplateResponse(
-            request, "admin/practice/question/import_progress.html", state
-        )
+        response = TemplateResponse(request, "admin/practice/question/import_progress.html", state)
         if not state["running"]:
             # The page around the bar changes too: the preview, or the result.
             response["HX-Refresh"] = "true"
@@ -247,4 +243,3 @@ class QuestionImportAdminMixin:
                 "Nothing more was imported.",
             )
         return redirect("admin:practice_question_import_job", job.pk)
-

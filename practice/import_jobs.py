@@ -63,9 +63,7 @@ def _run(job_id: int, *, confirmed: bool, then: str, doing: str, step) -> str:
     waiting = ImportJob.objects.filter(
         pk=job_id, status=ImportJob.Status.WAITING, applied_at__isnull=not confirmed
     )
-    if not waiting.update(
-        status=then, done=0, updated=timezone.now()
-    ):
+    if not waiting.update(status=then, done=0, updated=timezone.now()):
         return "skipped"
     job = ImportJob.objects.get(pk=job_id)
     try:

@@ -6,36 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0014_question_source'),
+        ("practice", "0014_question_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('data', models.BinaryField()),
-                ('defaults', models.JSONField(default=dict, help_text='What rows leave out, as chosen.')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for a worker'), ('previewing', 'Checking the rows'), ('ready', 'Preview ready'), ('importing', 'Importing'), ('done', 'Done'), ('failed', 'Failed')], default='waiting', max_length=10)),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='rows done')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='rows in all')),
-                ('report', models.JSONField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('created', models.DateTimeField(db_index=True)),
-                ('updated', models.DateTimeField()),
-                ('uploader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("data", models.BinaryField()),
+                (
+                    "defaults",
+                    models.JSONField(default=dict, help_text="What rows leave out, as chosen."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for a worker"),
+                            ("previewing", "Checking the rows"),
+                            ("ready", "Preview ready"),
+                            ("importing", "Importing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="rows done")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="rows in all")),
+                ("report", models.JSONField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                ("created", models.DateTimeField(db_index=True)),
+                ("updated", models.DateTimeField()),
+                (
+                    "uploader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.DeleteModel(
-            name='StagedImport',
+            name="StagedImport",
         ),
         migrations.AddConstraint(
-            model_name='importjob',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['waiting', 'previewing', 'ready', 'importing', 'done', 'failed'])), name='import_job_status_valid'),
+            model_name="importjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["waiting", "previewing", "ready", "importing", "done", "failed"],
+                    )
+                ),
+                name="import_job_status_valid",
+            ),
         ),
     ]
