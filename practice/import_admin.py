@@ -206,15 +206,18 @@ class QuestionImportAdminMixin:
         context = self._import_context(request, f"Import of {job.file_name}", **state)
         if job.report is not None and not state["running"]:
             report = ImportReport.from_json(job.report)
+            totals = report.totals
             only_problems = request.GET.get("show") == "problems"
             rows = preview_rows(report, only_problems=only_problems)
             page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
             context |= {
                 "report": report,
-                "totals": report.totals,
+                "totals": totals,
                 "page": page,
                 "only_problems": only_problems,
-                "confirmable": job.status == ImportJob.Status.READY and not report.blocked,
+                "confirmable": job.status == ImportJob.Status.READY
+                and not report.blocked
+                and totals["new"] + totals["changed"] > 0,
                 "changed_link": self._changed_link(job, report),
             }
         return TemplateResponse(request, "admin/practice/question/import_job.html", context)

@@ -443,3 +443,23 @@ def test_a_row_with_a_nul_character_names_the_column(catalogue):
     row = _only_row(import_preview(file, defaults=DEFAULTS))
 
     assert row.errors == ["prompt contains a NUL character, which text cannot hold; remove it."]
+
+
+def test_a_question_changed_while_the_file_was_checked_stops_the_import(catalogue):
+    question = make_question(slug="imported-1", title="Before")
+
+    def someone_edits(done, total):
+        question.title = "Edited meanwhile"
+        question.save()
+
+    report = import_apply(
+        _file([_row(1), _row(2)]), defaults=DEFAULTS, user=None, progress=someone_edits
+    )
+
+    assert not report.applied
+    assert report.file_errors == [
+        "While the file was checked, “imported-1” changed in the bank. Nothing was imported: "
+        "upload the file again to see what it would do now."
+    ]
+    assert Question.objects.get(pk=question.pk).title == "Edited meanwhile"
+    assert not Question.objects.filter(slug="imported-2").exists()
