@@ -463,3 +463,21 @@ def test_a_question_changed_while_the_file_was_checked_stops_the_import(catalogu
     ]
     assert Question.objects.get(pk=question.pk).title == "Edited meanwhile"
     assert not Question.objects.filter(slug="imported-2").exists()
+
+
+def test_the_whole_shipped_bank_exported_and_imported_again_is_no_change():
+    from mlcareer.content import content_load
+    from practice.import_formats import QUESTION_FORMATS
+
+    content_load()
+    count = Question.objects.count()
+    points = list(KeyPoint.objects.values_list("pk", "order", "text", "keywords"))
+
+    for export_format in QUESTION_FORMATS:
+        exported = export_format().export_data(QuestionResource().export())
+        name = f"questions.{export_format().get_extension()}"
+        report = import_apply(read_upload(name, exported.encode()), defaults=DEFAULTS, user=None)
+
+        assert [row for row in report.rows if row.action != "no change"] == []
+        assert report.summary == f"No changes: the {count} questions are as the file says."
+    assert list(KeyPoint.objects.values_list("pk", "order", "text", "keywords")) == points
