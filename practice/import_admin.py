@@ -167,10 +167,12 @@ class QuestionImportAdminMixin:
             **extra,
         }
 
-    def _own_job(self, request, job_id: int) -> ImportJob:
+    def _own_job(self, request, job_id: int, *, fields=("data",)) -> ImportJob:
+        """The user's own job, without the named fields (the file and the report are large)."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        return get_object_or_404(ImportJob.objects.defer("data"), pk=job_id, uploader=request.user)
+        jobs = ImportJob.objects.defer(*fields)
+        return get_object_or_404(jobs, pk=job_id, uploader=request.user)
 
     def import_view(self, request):
         if not self.has_import_permission(request):
@@ -229,7 +231,7 @@ class QuestionImportAdminMixin:
         return f"{reverse('admin:practice_question_changelist')}?{query}"
 
     def import_progress_view(self, request, job_id: int):
-        job = self._own_job(request, job_id)
+        job = self._own_job(request, job_id, fields=("data", "report"))
         state = self._job_state(job)
         response = TemplateResponse(request, "admin/practice/question/import_progress.html", state)
         if not state["running"]:

@@ -235,3 +235,16 @@ def test_the_upload_page_explains_the_key_point_syntax_with_an_example(editor_cl
     assert "text :: keyword, keyword" in page
     assert "Defines recall as the share of actual positives found :: recall" in page
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_a_stored_file_the_worker_cannot_read_fails_with_the_readers_sentence(catalogue):
+    editor = editor_client_for("curator")
+    job = _started(editor, _csv([_row(1)]))
+    ImportJob.objects.filter(pk=job.pk).update(data=b"\xff\xfe not text")
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    page = html.unescape(editor.get(f"{IMPORT}{job.pk}/").content.decode())
+    assert "Failed: The file is not UTF-8 text (byte 1 is not). Save it as UTF-8." in page
