@@ -230,9 +230,12 @@ class _Catalogue:
         return f"there is no topic “{value}”; the topics are: {slugs}."
 
     def no_skill(self, values: list[str]) -> str:
-        named = ", ".join(f"“{value}”" for value in values)
+        named = _listed([f"“{value}”" for value in values])
+        missing = (
+            f"there is no skill {named}" if len(values) == 1 else f"there are no skills {named}"
+        )
         slugs = ", ".join(skill.slug for skill in self.skills) or "none yet (add one first)"
-        return f"there is no skill {named}; the skills are: {slugs}."
+        return f"{missing}; the skills are: {slugs}."
 
 
 @dataclass

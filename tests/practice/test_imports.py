@@ -107,6 +107,16 @@ def test_an_unknown_skill_lists_the_skills_there_are(catalogue):
     ]
 
 
+def test_several_unknown_skills_are_named_together(catalogue):
+    file = _file([_row(1, skills="juggling,python,knitting")])
+
+    row = _only_row(import_preview(file, defaults=DEFAULTS))
+
+    assert row.errors == [
+        "there are no skills “juggling” and “knitting”; the skills are: model-evaluation, python."
+    ]
+
+
 def test_topics_and_skills_are_also_found_by_name_ignoring_case(catalogue):
     make_skill(slug="mlops", name="MLOps and deployment")
 
