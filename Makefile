@@ -6,9 +6,9 @@ PORT ?= 8000
 WORKERS ?= 2
 DEV_SECRET := insecure-key-for-local-development-and-tests-only-0b1f6e2c
 # Local runs and tests need no configuration; `make serve` takes production's own variables.
-run test test-ai migrations-check bench bench-feedback: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
+run test test-ai migrations-check bench bench-feedback bench-import: export DJANGO_SECRET_KEY ?= $(DEV_SECRET)
 
-.PHONY: run test test-ai serve load bench bench-feedback lint format migrations-check node-tools clean screenshots
+.PHONY: run test test-ai serve load bench bench-feedback bench-import lint format migrations-check node-tools clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,11 @@ GRADER ?= matching
 bench-feedback: $(VENV)/.installed
 	$(BIN)/python bench/feedback/run.py --grader $(GRADER) $(BENCH_ARGS) \
 		--json bench/results/$(if $(filter ai,$(GRADER)),feedback-ai,feedback).json
+
+# The question import on generated CSV files of 2,000, 5,000 and 20,000 rows: reading, preview
+# and import, fresh and again unchanged (docs/PERFORMANCE.md, "Imports").
+bench-import: $(VENV)/.installed
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

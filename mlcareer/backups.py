@@ -10,17 +10,17 @@ from django.db import transaction
 from practice.ai_reviews import requeue_unfinished
 
 # Rebuilt by migrations on any database, dumping them would clash on restore; or only kept for
-# a day (staged imports); or the background task queue, which is the machine's work in hand,
-# not data: each AI review row says where it stands, and a restore queues again those that
-# were waiting (a restored queue would hold tasks "running" on a worker that is gone, and the
-# tracebacks of old failures).
+# a day (import files and their previews); or the background task queue, which is the
+# machine's work in hand, not data: each AI review row says where it stands, and a restore
+# queues again those that were waiting (a restored queue would hold tasks "running" on a
+# worker that is gone, and the tracebacks of old failures).
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
     "sessions.session",
     "mlcareer.usersession",
     "admin.logentry",
-    "practice.stagedimport",
+    "practice.importjob",
     "django_tasks_database.dbtaskresult",
 ]
 

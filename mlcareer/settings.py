@@ -323,9 +323,6 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A bulk import with any bad row imports nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# The uploaded file waits between the preview and the confirmation of an import in the
-# database, where every app server sees it, bound to its uploader.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "practice.import_staging.DatabaseStagingStorage"
 
 # Backups (manage.py backup) keep times to the microsecond.
 SERIALIZATION_MODULES = {"json": "mlcareer.serializers"}

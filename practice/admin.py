@@ -4,20 +4,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.admin import ExportMixin
 
 from practice.curation import question_duplicate, questions_set_status
 from practice.images import IMAGE_MAX_BYTES, image_refusal, image_store
+from practice.import_admin import QuestionImportAdminMixin
 from practice.import_formats import QUESTION_FORMATS
-from practice.import_staging import staged_import_exists
 from practice.import_templates import import_template_download
 from practice.models import (
     AIReview,
@@ -33,12 +29,7 @@ from practice.rendering import markdown_display_problems, render_markdown
 from practice.resources import QuestionResource
 from practice.statistics import content_statistics, questions_with_usage
 
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
 COMMENT_PREVIEW_CHARS = 120
-STAGED_IMPORT_MISSING = (
-    "This upload is unknown or has expired (an upload waits a day for its confirmation, and "
-    "only its uploader can confirm it). Nothing was imported: upload the file again."
-)
 
 
 def preview(text: str, limit: int) -> str:
@@ -54,73 +45,14 @@ def _share(part: int, whole: int) -> str:
     return "–" if not whole else f"{round(100 * part / whole)}%"
 
 
-class PermissionedImportExportMixin:
-    """Import and export only for those allowed to make and see the same changes by hand.
+class PermissionedExportMixin:
+    """Export only for those allowed to see every row by hand: the view permission.
 
-    django-import-export allows both to any member of staff unless told otherwise. An import
-    creates and overwrites rows, so it needs the add and the change permission; an export shows
-    every row, so it needs the view permission.
+    django-import-export allows it to any member of staff unless told otherwise.
     """
-
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
-
-
-class QuestionImportForm(ImportForm):
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
-            )
-        upload.uploaded_by = self.user
-        return upload
-
-
-class StagedImportConfirmForm(ConfirmImportForm):
-    """The confirmation of an import: it may only name an upload of the same user."""
-
-    import_file_name = forms.CharField(
-        widget=forms.HiddenInput(),
-        error_messages={
-            "required": STAGED_IMPORT_MISSING,
-            "null_characters_not_allowed": STAGED_IMPORT_MISSING,
-        },
-    )
-
-    def __init__(self, *args, user, format_count, resource_count, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.counts = {"format": format_count, "resource": resource_count}
-
-    def clean_import_file_name(self):
-        token = self.cleaned_data["import_file_name"]
-        if not staged_import_exists(token=token, user=self.user, now=timezone.now()):
-            raise forms.ValidationError(STAGED_IMPORT_MISSING)
-        return token
-
-    def _clean_choice(self, name: str) -> str:
-        value = self.cleaned_data[name] or "0"
-        if not value.isdigit() or int(value) >= self.counts[name]:
-            raise forms.ValidationError(
-                f"The confirmation names no known {name}. Nothing was imported: upload the "
-                "file again."
-            )
-        return value
-
-    def clean_format(self):
-        return self._clean_choice("format")
-
-    def clean_resource(self):
-        return self._clean_choice("resource")
 
 
 @admin.register(Topic)
@@ -287,13 +219,10 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
+class QuestionAdmin(
+    QuestionImportAdminMixin, PermissionedExportMixin, ExportMixin, admin.ModelAdmin
+):
     resource_classes = [QuestionResource]
-    import_form_class = QuestionImportForm
-    confirm_form_class = StagedImportConfirmForm
-    import_error_display = ("message",)
-    import_template_name = "admin/practice/question/import.html"
-    import_formats = QUESTION_FORMATS
     export_formats = QUESTION_FORMATS
     list_display = (
         "title",
@@ -343,7 +272,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
             self.admin_site.admin_view(partial(import_template_download, model_admin=self)),
             name="practice_question_import_template",
         )
-        return [statistics, template, *super().get_urls()]
+        return [statistics, template, *self.import_urls(), *super().get_urls()]
 
     def statistics_view(self, request):
         if not self.has_view_permission(request):
@@ -438,48 +367,12 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
                 messages.SUCCESS,
             )
 
-    def get_import_form_kwargs(self, request):
-        return {**super().get_import_form_kwargs(request), "user": request.user}
-
-    def get_confirm_form_kwargs(self, request, import_form=None):
-        return {
-            **super().get_confirm_form_kwargs(request, import_form),
-            "user": request.user,
-            "format_count": len(self.get_import_formats()),
-            "resource_count": len(self.get_import_resource_classes(request)),
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
         }
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        storage = self.get_tmp_storage_class()(
-            encoding=None if input_format.is_binary() else self.from_encoding,
-            read_mode=input_format.get_read_mode(),
-            user=import_file.uploaded_by,
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        storage.save(b"".join(import_file.chunks()))
-        return storage
-
-    @method_decorator(require_POST)
-    def process_import(self, request, **kwargs):
-        """Confirm an import, or say why the staged upload can't be used and start again."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if not confirm_form.is_valid():
-            for errors in confirm_form.errors.values():
-                messages.error(request, " ".join(errors))
-            return redirect(reverse("admin:practice_question_import"))
-        return super().process_import(request, **kwargs)
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        chosen = dict(form.fields["format"].choices).get(
-            form.data.get("format"), "the chosen format"
-        )
-        form.add_error(
-            "import_file",
-            f"The file could not be read as {chosen}. Save it as UTF-8 {chosen} "
-            "with a header row (see the columns listed above), or choose the other format.",
-        )
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

@@ -633,22 +633,51 @@ class ReviewCard(models.Model):
         return f"{self.user} · {self.question} due {self.due:%Y-%m-%d}"
 
 
-class StagedImport(models.Model):
-    """An uploaded import file waiting for its uploader to confirm the preview.
+class ImportJob(models.Model):
+    """An editor's upload of questions: checked in the background, previewed, then imported.
 
-    Kept in the database so that every app server sees it; named by a random token and bound to
-    the member of staff who uploaded it, so that a confirmation can name nothing else.
+    The file itself is kept in the database so that every server and worker sees it. Only its
+    uploader sees the job; it is deleted a day after the upload.
     """
 
-    token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staged_imports"
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a worker"
+        PREVIEWING = "previewing", "Checking the rows"
+        READY = "ready", "Preview ready"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    RUNNING_STATUSES = (Status.WAITING, Status.PREVIEWING, Status.IMPORTING)
+
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
     )
+    file_name = models.CharField(max_length=255)
     data = models.BinaryField()
+    defaults = models.JSONField(default=dict, help_text="What rows leave out, as chosen.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    done = models.PositiveIntegerField("rows done", default=0)
+    total = models.PositiveIntegerField("rows in all", default=0)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # When the import's writing began: what it changed has `updated` from then on.
+    applied_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(db_index=True)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["waiting", "previewing", "ready", "importing", "done", "failed"]
+                ),
+                name="import_job_status_valid",
+            )
+        ]
 
     def __str__(self):
-        return f"Import staged by {self.user} at {self.created:%Y-%m-%d %H:%M}"
+        return f"Import of {self.file_name} by {self.uploader} at {self.created:%Y-%m-%d %H:%M}"
 
 
 class Term(models.Model):

@@ -58,6 +58,8 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 # Our own images: content-addressed, served by practice.views.images.
 OUR_IMAGE_PATH = re.compile(r"/images/[0-9a-f]{64}\.(?:png|jpg|gif|webp)")
+# The sha256 of each of our images a text names.
+OUR_IMAGE_SHA = re.compile(r"/images/([0-9a-f]{64})\.(?:png|jpg|gif|webp)")
 _ALIGNMENT_CLASSES = {
     "text-align:left": "text-start",
     "text-align:center": "text-center",
@@ -430,9 +432,15 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def markdown_display_problems(text: str) -> list[str]:
+def markdown_display_problems(
+    text: str, *, known_images: frozenset[str] | None = None
+) -> list[str]:
     """What in this text will not show as written, a sentence each saying what to do; empty
-    for a text that shows as written. For editors, before they publish."""
+    for a text that shows as written. For editors, before they publish.
+
+    `known_images`, the sha256 of the images that are (or will be) stored, spares the query
+    that otherwise checks the text's own images (an import checks a whole file at once).
+    """
     text = text or ""
     if len(text) > MARKDOWN_MAX_CHARS:
         return [
@@ -449,10 +457,13 @@ def markdown_display_problems(text: str) -> list[str]:
     if ours:
         from practice.models import QuestionImage  # the models import this module
 
-        stored = set(
-            QuestionImage.objects.filter(
-                sha256__in=[src.rsplit("/", 1)[1].split(".")[0] for src in ours]
-            ).values_list("sha256", flat=True)
+        shas = [src.rsplit("/", 1)[1].split(".")[0] for src in ours]
+        stored = (
+            known_images
+            if known_images is not None
+            else set(
+                QuestionImage.objects.filter(sha256__in=shas).values_list("sha256", flat=True)
+            )
         )
         for src in ours:
             if src.rsplit("/", 1)[1].split(".")[0] not in stored:

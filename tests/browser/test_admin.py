@@ -9,6 +9,7 @@ import csv
 import importlib
 import io
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -23,6 +24,7 @@ from practice.images import image_store
 from practice.models import Attempt, Question, QuestionFlag, Term
 from practice.resources import QuestionResource
 from practice.tasks import review_answer
+from tests.ai.workers import run_worker
 from tests.browser.conftest import assert_fits_width
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -303,39 +305,84 @@ def test_export_select_all_toggles_every_field(page, live_server, content, probl
         expect(boxes.nth(n)).to_be_checked()
 
 
-def test_an_exported_question_comes_back_through_the_import_preview(
-    page, live_server, content, problems
-):
-    _log_in(page, live_server, "curator")
+SHOTS = Path("/tmp/shots-imports")
+
+
+def _shoot(page, name: str) -> None:
+    """The page at a desktop's width and a phone's, for a look at both."""
+    SHOTS.mkdir(exist_ok=True)
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        if width == 360:
+            assert_fits_width(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _exported_csv(page, live_server) -> list[dict]:
     _open(page, live_server.url + reverse("admin:practice_question_export"))
     page.get_by_label("Format").select_option(label="csv")
     with page.expect_download() as download:
         page.get_by_role("button", name="Submit").click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
-    assert [row["slug"] for row in rows] == ["recall-over-precision"]
-    rows[0]["title"] = "When does recall matter more than accuracy?"
+    return list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+
+
+def _csv_bytes(rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
+    return buffer.getvalue().encode()
 
+
+def _upload_and_wait(page, live_server, content: bytes, *, shoot: str = "") -> None:
+    """Upload through the import page, let the worker check the file, see the preview."""
     _open(page, live_server.url + reverse("admin:practice_question_import"))
     page.get_by_label("File to import").set_input_files(
-        files=[
-            {"name": "questions.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()}
-        ]
+        files=[{"name": "questions.csv", "mimeType": "text/csv", "buffer": content}]
     )
-    page.get_by_label("Format").select_option(label="csv")
-    page.get_by_role("button", name="Submit").click()
+    if shoot:
+        _shoot(page, shoot)
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("progress")).to_be_visible()
+    run_worker()
+    # htmx polls the progress every second and reloads the page once the check is done.
+    expect(page.get_by_role("heading", name="Rows")).to_be_visible(timeout=10_000)
+
+
+def test_an_editor_imports_a_changed_export_and_reimporting_it_changes_nothing(
+    page, live_server, content, problems
+):
+    _log_in(page, live_server, "curator")
+    rows = _exported_csv(page, live_server)
+    assert [row["slug"] for row in rows] == ["recall-over-precision"]
+    rows[0]["title"] = "When does recall matter more than accuracy?"
+    broken = {**rows[0], "slug": "broken-row", "topic": "nlp-basics"}
+
+    _upload_and_wait(page, live_server, _csv_bytes([*rows, broken]), shoot="upload")
     preview = page.locator("table.import-preview")
-    expect(preview).to_contain_text("Update")
+    expect(preview).to_contain_text("there is no topic “nlp-basics”; the topics are: evaluation.")
+    expect(preview.locator("tr").nth(1)).to_contain_text("line 3")
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    _shoot(page, "preview-with-error")
+
+    _upload_and_wait(page, live_server, _csv_bytes(rows))
     expect(preview.locator("ins")).to_contain_text(["accuracy"])
     expect(preview.locator("del")).to_contain_text(["precision"])
-    page.screenshot(path="/tmp/admin_import_preview.png", full_page=True)
-
     page.get_by_role("button", name="Confirm import").click()
-    expect(page.get_by_text("Import finished")).to_be_visible()
+    expect(page.locator("progress")).to_be_visible()
+    run_worker()
+    expect(page.get_by_text("Imported: 0 new, 1 changed, 0 unchanged.")).to_be_visible(
+        timeout=10_000
+    )
+    _shoot(page, "result")
     assert Question.objects.get().title == "When does recall matter more than accuracy?"
+    page.get_by_role("link", name="See the new and changed questions").click()
+    expect(page.locator("#result_list")).to_contain_text("more than accuracy")
+
+    _upload_and_wait(page, live_server, _csv_bytes(_exported_csv(page, live_server)))
+    expect(page.get_by_text("No changes: the 1 question is as the file says.")).to_be_visible()
+    _shoot(page, "no-changes")
 
 
 def test_question_page_widgets_work(page, live_server, content, problems):

@@ -55,8 +55,8 @@ def test_database_url_selects_postgresql_and_allowed_hosts_are_a_list():
     ), result.stderr
 
 
-def test_redis_url_shares_cache_and_throttling_and_imports_wait_in_the_database():
-    expr = "s.CACHES['default']['BACKEND'], s.AXES_HANDLER, s.IMPORT_EXPORT_TMP_STORAGE_CLASS"
+def test_redis_url_shares_cache_and_throttling():
+    expr = "s.CACHES['default']['BACKEND'], s.AXES_HANDLER"
 
     with_redis = _run(
         PROBE.format(expr=expr), DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/1"
@@ -66,12 +66,10 @@ def test_redis_url_shares_cache_and_throttling_and_imports_wait_in_the_database(
     assert with_redis.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "axes.handlers.cache.AxesCacheHandler",
-        "practice.import_staging.DatabaseStagingStorage",
     ], with_redis.stderr
     assert without.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "axes.handlers.database.AxesDatabaseHandler",
-        "practice.import_staging.DatabaseStagingStorage",
     ], without.stderr
 
 

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from practice.admin import preview
-from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionFlag
+from practice.models import Attempt, ImportJob, Question, QuestionFlag
 from practice.resources import QuestionResource
+from tests.ai.workers import run_worker
 from tests.factories import make_ai_review, make_history, make_question, make_skill, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -47,20 +48,37 @@ def _csv(rows, columns=COLUMNS) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _upload(client, content: bytes, *, name="questions.csv", fmt="0"):
+def _upload(client, content: bytes, *, name="questions.csv", **defaults):
+    """Upload a file and let the worker check it: the job's page with the preview, or the
+    upload form again when the file cannot be read."""
     upload = SimpleUploadedFile(name, content, content_type="text/csv")
-    return client.post(
+    response = client.post(
         "/admin/practice/question/import/",
-        {"resource": "0", "format": fmt, "import_file": upload},
+        {"import_file": upload, "status": "draft", **defaults},
     )
+    if response.status_code != 302:
+        return response
+    run_worker()
+    return client.get(response.url)
+
+
+def _previewed(response) -> bool:
+    """Whether the page is a preview that may be confirmed."""
+    return bool(response.context.get("confirmable"))
+
+
+def _rows_with_errors(response) -> list[str]:
+    return [row.place for row in response.context["report"].rows if row.errors]
 
 
 def _import(client, content: bytes, **kwargs):
-    """Upload, then confirm: the two steps an editor goes through."""
+    """Upload, read the preview, confirm: the steps an editor goes through."""
     preview = _upload(client, content, **kwargs)
-    assert "confirm_form" in preview.context, preview.content.decode()[-3000:]
-    confirm = preview.context["confirm_form"].initial
-    return client.post("/admin/practice/question/process_import/", confirm, follow=True)
+    assert _previewed(preview), preview.content.decode()[-3000:]
+    job = preview.context["job"]
+    client.post(f"/admin/practice/question/import/{job.pk}/confirm/")
+    run_worker()
+    return client.get(f"/admin/practice/question/import/{job.pk}/")
 
 
 @pytest.mark.parametrize(
@@ -166,6 +184,7 @@ def test_csv_import_creates_questions_with_key_points_and_skills(editor_client, 
     response = _import(editor_client, _csv([_row(n) for n in range(40)]))
 
     assert response.status_code == 200
+    assert "Imported: 40 new, 0 changed, 0 unchanged." in response.content.decode()
     assert Question.objects.filter(slug__startswith="imported-").count() == 40
     question = Question.objects.get(slug="imported-7")
     assert question.topic.slug == "evaluation"
@@ -181,7 +200,7 @@ def test_json_import_updates_an_existing_question_by_slug(editor_client, catalog
     _import(editor_client, _csv([_row(1)]))
     changed = _row(1, title="Renamed", key_points="Only point :: only")
 
-    _import(editor_client, json.dumps([changed]).encode(), name="questions.json", fmt="1")
+    _import(editor_client, json.dumps([changed]).encode(), name="questions.json")
 
     question = Question.objects.get(slug="imported-1")
     assert question.title == "Renamed"
@@ -190,24 +209,25 @@ def test_json_import_updates_an_existing_question_by_slug(editor_client, catalog
 
 def test_import_preview_marks_changes_without_style_attributes(editor_client, catalogue):
     """The content security policy refuses style attributes: the preview's tags carry none."""
-    _import(editor_client, _csv([_row(1)]))
+    _import(editor_client, _csv([_row(1), _row(2)]))
     rows = [_row(1, title="Imported question one"), _row(2, model_answer="Use <b>it</b>\nwell.")]
 
     preview = _upload(editor_client, _csv(rows)).content.decode()
 
-    assert "<span>Imported question </span><del>1</del><ins>one</ins>" in preview
-    assert "<ins>Use &lt;b&gt;it&lt;/b&gt;&para;<br>well.</ins>" in preview
+    assert "<span>Imported question </span><del>1</del>" in preview
+    assert "<span>Imported question </span><ins>one</ins>" in preview
+    assert "<ins>Use &lt;b&gt;it&lt;/b&gt;&para;<br>well</ins><span>.</span>" in preview
     assert "style=" not in preview
 
 
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        ({"topic": "astrology"}, "there is no topic with the slug “astrology”"),
-        ({"skills": "python,juggling"}, "unknown skill slug(s): juggling"),
+        ({"topic": "astrology"}, "there is no topic “astrology”; the topics are: evaluation."),
+        ({"skills": "python,juggling"}, "there is no skill “juggling”; the skills are: "),
         ({"skills": ""}, "a question needs at least one skill"),
-        ({"difficulty": "trivial"}, "is not a valid choice"),
-        ({"key_points": "no separator here"}, "must read “text :: keyword, keyword”"),
+        ({"difficulty": "trivial"}, "is not a valid choice; choose one of: easy, medium, hard"),
+        ({"key_points": "Gives an example"}, "write it as “text :: keyword, keyword”"),
         ({"key_points": ""}, "a question needs 1 to 6 key points; found 0"),
         ({"title": ""}, "This field cannot be blank"),
         ({"prompt": "> " * 8 + "Explain bias."}, "nested more than 6 levels deep"),
@@ -215,17 +235,18 @@ def test_import_preview_marks_changes_without_style_attributes(editor_client, ca
         ({"prompt": "x" * 3_001}, "at most 3000 characters (it has 3001)"),
     ],
 )
-def test_a_bad_row_is_reported_by_number_and_nothing_is_imported(
+def test_a_bad_row_is_reported_in_its_line_and_nothing_can_be_imported(
     editor_client, catalogue, bad, message
 ):
     rows = [_row(1), _row(2), _row(3, **bad)]
 
     response = _upload(editor_client, _csv(rows))
 
-    assert "confirm_form" not in response.context
-    assert "Some rows failed to validate" in response.content.decode()
-    assert message in response.content.decode()
-    assert [row.number for row in response.context["result"].invalid_rows] == [3]
+    assert not _previewed(response)
+    page = html.unescape(response.content.decode())
+    assert "1 row has errors, so nothing will be imported" in page
+    assert message in page
+    assert _rows_with_errors(response) == ["line 4"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 
@@ -236,70 +257,31 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_imported(
         (
             _csv([{"slug": "x"}], columns=["slug", "colour"]),
             "wrong.csv",
-            "missing columns: title, topic, difficulty, kind, status, suggested_minutes, "
-            "skills, prompt, model_answer, key_points; unknown columns: colour",
+            "missing columns: title, prompt, model_answer, key_points; unknown columns: colour",
         ),
-        (b"slug,title\n", "headers-only.csv", "No valid data to import."),
-        (bytes(range(256)) * 64, "garbage.csv", "The file could not be read as csv."),
-        (b"x" * (5 * 1024 * 1024), "huge.csv", "The file is 5.0 MB; the limit is 2 MB."),
-        (b"{not json", "broken.json", "The file could not be read as json."),
+        (_csv([], columns=COLUMNS), "headers-only.csv", "The CSV file holds no questions"),
+        (bytes(range(256)) * 64, "garbage.csv", "The file is not UTF-8 text"),
+        (b"x" * (21 * 1024 * 1024), "huge.csv", "The file is 21.0 MB; the limit is 20 MB."),
+        (b"{not json", "broken.json", "“broken.json” could not be read"),
+        (b"a,b", "questions.docx", "“questions.docx” is not a file this import reads"),
     ],
 )
-def test_unreadable_files_get_a_clear_error_and_change_nothing(
+def test_unreadable_files_get_a_clear_error_on_the_form_and_change_nothing(
     editor_client, catalogue, content, name, message
 ):
     before = Question.objects.count()
 
-    response = _upload(
-        editor_client, content, name=name, fmt="1" if name.endswith("json") else "0"
-    )
+    response = _upload(editor_client, content, name=name, difficulty="hard", kind="coding")
 
     assert response.status_code == 200
-    assert message in response.content.decode()
-    assert "Traceback" not in response.content.decode()
-    assert "confirm_form" not in response.context
+    page = html.unescape(response.content.decode())
+    assert message in page
+    assert "Traceback" not in page
+    assert not ImportJob.objects.exists()
     assert Question.objects.count() == before
-
-
-def test_export_then_import_into_an_empty_bank_gives_the_same_bank(catalogue):
-    topic = make_topic(slug="stats")
-    for n in range(5):
-        make_question(
-            topic=topic,
-            source_name="MLCareer" if n % 2 else f"Book {n}",
-            source_url="" if n % 2 else f"https://example.org/book-{n}",
-            source_licence="" if n % 2 else "CC BY 4.0",
-            key_points=[(f"P{n}a", "alpha, beta"), (f"P{n}b", "gamma")],
-            mistakes=[
-                (f"Claim {m} of {n}", f"Correction {m}, with a => inside") for m in range(n)
-            ],
-        )
-
-    def snapshot():
-        return sorted(
-            (
-                q.slug, q.title, q.prompt, q.model_answer, q.topic.slug, q.difficulty, q.kind,
-                q.status, q.suggested_minutes, q.source_name, q.source_url, q.source_licence,
-                tuple(sorted(s.slug for s in q.skills.all())),
-                tuple((p.order, p.text, p.keywords) for p in q.key_points.all()),
-                tuple((m.order, m.claim, m.correction) for m in q.common_mistakes.all()),
-            )
-            for q in Question.objects.select_related("topic").prefetch_related(
-                "skills", "key_points", "common_mistakes"
-            )
-        )  # fmt: skip
-
-    before = snapshot()
-    for export_format in ("csv", "json"):
-        exported = getattr(QuestionResource().export(), export_format)
-        Question.objects.all().delete()
-        assert KeyPoint.objects.count() == CommonMistake.objects.count() == 0
-
-        dataset = __import__("tablib").Dataset().load(exported, format=export_format)
-        result = QuestionResource().import_data(dataset, dry_run=False, raise_errors=True)
-
-        assert not result.has_validation_errors()
-        assert snapshot() == before
+    # The defaults chosen are still chosen.
+    assert response.context["form"]["difficulty"].value() == "hard"
+    assert response.context["form"]["kind"].value() == "coding"
 
 
 def test_flag_queue_shows_open_flags_and_resolves_them(editor_client, alice):
@@ -543,9 +525,9 @@ def test_a_bad_common_mistake_line_is_reported_and_nothing_is_imported(
 
     response = _upload(editor_client, _csv(rows, columns=MISTAKE_COLUMNS))
 
-    assert "confirm_form" not in response.context
+    assert not _previewed(response)
     assert message in response.content.decode()
-    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    assert _rows_with_errors(response) == ["line 3"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 

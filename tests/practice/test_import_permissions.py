@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
-from practice.models import Question, QuestionFlag
+from practice.models import ImportJob, Question, QuestionFlag
 from tests.factories import make_question, make_user
-from tests.practice.test_admin import _csv, _row, _upload
+from tests.practice.test_admin import _csv, _previewed, _row, _upload
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,7 @@ def _staff_client(*codenames: str) -> Client:
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client = Client()
     client.force_login(user)
+    client.user = user
     return client
 
 
@@ -24,15 +26,6 @@ def _staff_client(*codenames: str) -> Client:
 def existing(catalogue):
     question = make_question(slug="imported-1", title="Untouched", status="draft")
     return question
-
-
-def _confirm_payload() -> dict:
-    return {
-        "import_file_name": "anything",
-        "original_file_name": "questions.csv",
-        "format": "0",
-        "resource": "0",
-    }
 
 
 @pytest.mark.parametrize(
@@ -44,10 +37,24 @@ def test_import_needs_both_add_and_change_permission(existing, codenames):
     client = _staff_client(*codenames)
     file = _csv([_row(1, title="Overwritten", status="published"), _row(2)])
 
+    now = timezone.now()
+    # A job of theirs from when they had the permissions, previewed and ready.
+    job = ImportJob.objects.create(
+        uploader=client.user,
+        file_name="questions.csv",
+        data=file,
+        status="ready",
+        report={"format_name": "CSV", "rows": []},
+        created=now,
+        updated=now,
+    )
+
     assert client.get("/admin/practice/question/import/").status_code == 403
     assert _upload(client, file).status_code == 403
-    confirm = client.post("/admin/practice/question/process_import/", _confirm_payload())
-    assert confirm.status_code == 403
+    assert client.get(f"/admin/practice/question/import/{job.pk}/").status_code == 403
+    assert client.get(f"/admin/practice/question/import/{job.pk}/progress/").status_code == 403
+    assert client.post(f"/admin/practice/question/import/{job.pk}/confirm/").status_code == 403
+    assert "Import</a>" not in client.get("/admin/practice/question/").content.decode()
 
     existing.refresh_from_db()
     assert (existing.title, existing.status) == ("Untouched", "draft")
@@ -58,8 +65,9 @@ def test_import_opens_with_add_and_change_permission(existing):
     client = _staff_client("view_question", "add_question", "change_question")
 
     assert client.get("/admin/practice/question/import/").status_code == 200
+    assert "Import</a>" in client.get("/admin/practice/question/").content.decode()
     preview = _upload(client, _csv([_row(1, title="Overwritten")]))
-    assert "confirm_form" in preview.context
+    assert _previewed(preview)
 
 
 def test_export_needs_the_view_permission(existing):

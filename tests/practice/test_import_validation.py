@@ -7,13 +7,13 @@ import pytest
 
 from practice.models import KeyPoint, Question
 from tests.factories import make_question
-from tests.practice.test_admin import _csv, _import, _row, _upload
+from tests.practice.test_admin import _csv, _import, _previewed, _row, _rows_with_errors, _upload
 
 pytestmark = pytest.mark.django_db
 
 
 def _refused(response) -> str:
-    assert "confirm_form" not in response.context
+    assert not _previewed(response)
     assert not Question.objects.filter(slug__startswith="imported-").exists()
     return response.content.decode()
 
@@ -26,19 +26,14 @@ def test_two_rows_with_one_slug_are_refused_naming_both_rows(
 
     page = _refused(_upload(editor_client, _csv(rows)))
 
-    assert "Rows 1 and 3 have the same slug “imported-1”" in page
+    assert "Lines 2 and 4 have the same slug “imported-1”" in page
 
 
 def test_a_nul_character_in_any_cell_is_refused_naming_the_column(editor_client, catalogue):
     page = _refused(_upload(editor_client, _csv([_row(1), _row(2, prompt="Bad\x00prompt")])))
 
     assert "prompt contains a NUL character" in page
-    assert [
-        row.number
-        for row in _upload(editor_client, _csv([_row(2, title="a\x00")]))
-        .context["result"]
-        .invalid_rows
-    ] == [1]
+    assert _rows_with_errors(_upload(editor_client, _csv([_row(2, title="a\x00")]))) == ["line 2"]
 
 
 def test_a_key_point_over_its_length_limit_is_refused(editor_client, catalogue):

@@ -10,7 +10,16 @@ from mlcareer.content import content_load, shipped_fixture_files
 from practice.models import SHIPPED_SOURCE, UNKNOWN_SOURCE, Question
 from practice.resources import QuestionResource
 from tests.factories import make_question, make_skill, make_topic
-from tests.practice.test_admin import COLUMNS, _change_form, _csv, _import, _row, _upload
+from tests.practice.test_admin import (
+    COLUMNS,
+    _change_form,
+    _csv,
+    _import,
+    _previewed,
+    _row,
+    _rows_with_errors,
+    _upload,
+)
 from tests.practice.test_import_validation import _export
 
 pytestmark = pytest.mark.django_db
@@ -298,9 +307,9 @@ def test_a_bad_source_is_reported_by_row_and_nothing_is_imported(
 
     response = _upload(editor_client, _csv(rows, columns=SOURCE_COLUMNS))
 
-    assert "confirm_form" not in response.context
+    assert not _previewed(response)
     assert message in response.content.decode()
-    assert [row.number for row in response.context["result"].invalid_rows] == [2]
+    assert _rows_with_errors(response) == ["line 3"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 
@@ -315,7 +324,7 @@ def test_an_exported_bank_imports_back_with_every_source_unchanged(editor_client
         exported = _export(editor_client, fmt)
         Question.objects.all().delete()
 
-        _import(editor_client, exported.encode(), name=name, fmt=fmt)
+        _import(editor_client, exported.encode(), name=name)
 
         assert {q.slug: _source(q) for q in Question.objects.all()} == before
 
