@@ -25,6 +25,9 @@ from practice.imports import ERROR, ImportDefaults, ImportReport, file_problems
 from practice.models import ImportJob, Question, Topic
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# Files up to this size are read on upload, so that one that cannot be read is refused on the
+# form itself; bigger ones are read by the worker.
+READ_ON_UPLOAD_BYTES = 2 * 1024 * 1024
 ROWS_PER_PAGE = 100
 # The template files an editor can start from, by the key their download link takes.
 TEMPLATE_FORMATS = [
@@ -70,6 +73,13 @@ class QuestionImportForm(forms.Form):
         initial=Question.Status.DRAFT,
         help_text="Draft keeps new questions out of practice until you publish them.",
     )
+    create_topics = forms.BooleanField(
+        label="Create missing topics",
+        required=False,
+        help_text="Make a new topic of each topic the file names that the bank lacks (a "
+        "Markdown file's section, an Anki deck). Without it, such rows are refused, with the "
+        "topics there are.",
+    )
     suggested_minutes = forms.IntegerField(
         min_value=1,
         max_value=60,
@@ -85,6 +95,11 @@ class QuestionImportForm(forms.Form):
                 f"{IMPORT_MAX_BYTES // 2**20} MB. Split it into smaller files."
             )
         data = b"".join(upload.chunks())
+        self.data_bytes = data
+        if upload.size > READ_ON_UPLOAD_BYTES:
+            # Reading a big file (thousands of Markdown questions) takes longer than a request
+            # may; the worker reads it, and its job page says what is wrong.
+            return upload
         try:
             file = read_upload(upload.name, data)
         except ImportFileError as error:
@@ -97,7 +112,6 @@ class QuestionImportForm(forms.Form):
             ) from None
         if problems := file_problems(file):
             raise forms.ValidationError(problems)
-        self.data_bytes = data
         return upload
 
     def defaults(self) -> ImportDefaults:
@@ -109,6 +123,7 @@ class QuestionImportForm(forms.Form):
             kind=data["kind"],
             status=data["status"],
             suggested_minutes=data["suggested_minutes"],
+            create_topics=data["create_topics"],
         )
 
 

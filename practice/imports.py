@@ -87,6 +87,9 @@ class ImportDefaults:
     kind: str = ""
     status: str = Question.Status.DRAFT
     suggested_minutes: int | None = None
+    # Whether a topic the file names that the bank lacks is created (else its rows are refused):
+    # a public set's sections rarely match the bank's topics.
+    create_topics: bool = False
 
     def as_json(self) -> dict:
         return {**asdict(self), "skills": list(self.skills)}
@@ -223,6 +226,7 @@ class _Catalogue:
         self._skills = self._index(self.skills)
         self.topic_slugs = {topic.pk: topic.slug for topic in self.topics}
         self.skill_slugs = {skill.pk: skill.slug for skill in self.skills}
+        self.new_topics: list[Topic] = []
 
     @staticmethod
     def _index(entries) -> dict[str, object]:
@@ -234,7 +238,22 @@ class _Catalogue:
         return found
 
     def topic(self, value: str) -> Topic | None:
-        return self._topics.get(value.strip().lower())
+        key = value.strip().lower()
+        return self._topics.get(key) or self._topics.get(slugify(value))
+
+    def topic_to_create(self, value: str) -> Topic | None:
+        """A new topic named `value`, saved when the import is (once however many rows name
+        it); None when the name makes no slug."""
+        slug = slugify(value)[: Topic._meta.get_field("slug").max_length].strip("-")
+        if not slug:
+            return None
+        if slug not in self._topics:
+            name = " ".join(value.split())[: Topic._meta.get_field("name").max_length]
+            self._topics[slug] = self._topics[name.lower()] = Topic(
+                name=name, slug=slug, order=len(self.topics) + len(self.new_topics) + 1
+            )
+            self.new_topics.append(self._topics[slug])
+        return self._topics[slug]
 
     def skill(self, value: str) -> Skill | None:
         return self._skills.get(value.strip().lower())
@@ -387,8 +406,12 @@ def _plan_row(
 
     if value := given("topic"):
         values["topic"] = catalogue.topic(value)
+        if values["topic"] is None and defaults.create_topics:
+            values["topic"] = catalogue.topic_to_create(value)
         if values["topic"] is None:
             errors.append(catalogue.no_topic(value))
+        elif values["topic"].pk is None:
+            warnings.append(f"the topic “{values['topic'].name}” is new: it will be created.")
     elif existing is not None:
         values["topic"] = existing.topic
     elif defaults.topic and catalogue.topic(defaults.topic):
@@ -623,6 +646,9 @@ def import_apply(
             return report
         now = timezone.now()
         _images_store(file, writing, user=user)
+        for topic in {id(plan.values["topic"]): plan.values["topic"] for plan in writing}.values():
+            if topic.pk is None:
+                topic.save()
         for start in range(0, len(writing), CHUNK_ROWS):
             _write(writing[start : start + CHUNK_ROWS], user=user, now=now)
     report.applied = True

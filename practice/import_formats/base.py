@@ -7,31 +7,19 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from practice.models import Question
-from practice.resources import KEY_POINT_MAX_CHARS, MAX_KEY_POINTS, OPTIONAL_COLUMNS
+from practice.question_columns import (  # noqa: F401 - the formats read these from here
+    COLUMNS,
+    KEY_POINT_MAX_CHARS,
+    MAX_KEY_POINTS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_QUESTIONS = 20_000
 TITLE_MAX_CHARS = Question._meta.get_field("title").max_length
 SLUG_MAX_CHARS = Question._meta.get_field("slug").max_length
 IMAGE_ENDINGS = ("png", "jpg", "jpeg", "gif", "webp")
-
-# The columns of practice.resources.QuestionResource, in its order (kept here as names so that
-# reading a file needs no resource instance).
-COLUMNS = [
-    "slug",
-    "title",
-    "topic",
-    "difficulty",
-    "kind",
-    "status",
-    "suggested_minutes",
-    "skills",
-    "prompt",
-    "model_answer",
-    "key_points",
-    *OPTIONAL_COLUMNS,
-]
-REQUIRED_COLUMNS = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
 
 
 class ImportFileError(ValueError):
@@ -44,6 +32,9 @@ class ImportRow:
     # a text editor's line number, a JSON list's item number, an Anki note's number).
     place: int
     cells: dict[str, str]
+    # For a CSV row whose cells span lines: the line a text editor shows it starting at, which
+    # differs then from the spreadsheet's row number in `place`.
+    text_line: int | None = None
 
 
 @dataclass
@@ -61,6 +52,8 @@ class ImportFile:
 
     def where(self, row: ImportRow) -> str:
         """ "line 40", "row 12": the place of a row as a message names it."""
+        if row.text_line:
+            return f"{self.place_word} {row.place} (line {row.text_line} in a text editor)"
         return f"{self.place_word} {row.place}"
 
 

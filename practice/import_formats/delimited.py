@@ -1,6 +1,7 @@
 """CSV as spreadsheets write it: comma, semicolon (European Excel) or tab, a byte order mark,
-CRLF line ends, quoted cells over several lines. Rows are placed at the line a text editor shows
-them starting on, the header being line 1."""
+CRLF line ends, quoted cells over several lines. Rows are placed at the row a spreadsheet shows
+them in, the header being row 1, and, where cells span lines, at the line a text editor shows
+them start on too."""
 
 import csv
 import io
@@ -104,7 +105,7 @@ def read_csv(data: bytes) -> ImportFile:
     rows = []
     try:
         previous = 0
-        for record in reader:
+        for record_number, record in enumerate(reader, start=1):
             start, previous = previous + 1 + offset, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
@@ -128,7 +129,16 @@ def read_csv(data: bytes) -> ImportFile:
                 for index, column in enumerate(header)
                 if column
             }
-            rows.append(ImportRow(place=start, cells=cells))
+            # A spreadsheet shows one row a record (and hides a "sep=" line); a text editor
+            # shows every line.
+            row_number = record_number
+            rows.append(
+                ImportRow(
+                    place=row_number,
+                    cells=cells,
+                    text_line=start if start != row_number else None,
+                )
+            )
             if len(rows) > MAX_QUESTIONS:
                 check_question_count(len(rows), "rows")
     except csv.Error as error:
@@ -143,7 +153,7 @@ def read_csv(data: bytes) -> ImportFile:
         )
     return ImportFile(
         format_name="CSV",
-        place_word="line",
+        place_word="row",
         columns=[column for column in header if column],
         rows=rows,
     )

@@ -13,7 +13,7 @@ from practice.import_formats.base import (
     decode_text,
 )
 from practice.models import MISTAKE_SEPARATOR
-from practice.resources import KEY_POINT_SEPARATOR
+from practice.question_columns import KEY_POINT_SEPARATOR
 
 JSON_HINT = "Save the file as UTF-8 (every JSON editor and json.dump write it so)."
 SHAPE = (

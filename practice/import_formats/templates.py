@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from mlcareer.spreadsheets import spreadsheet_safe
 from practice.import_formats.base import COLUMNS
 from practice.models import MISTAKE_SEPARATOR
-from practice.resources import KEY_POINT_SEPARATOR
+from practice.question_columns import KEY_POINT_SEPARATOR
 
 EXAMPLE_QUESTIONS = [
     {

@@ -68,7 +68,8 @@ def _previewed(response) -> bool:
 
 
 def _rows_with_errors(response) -> list[str]:
-    return [row.place for row in response.context["report"].rows if row.errors]
+    """The spreadsheet rows (a CSV's row number, without the text line) that have errors."""
+    return [row.place.split(" (")[0] for row in response.context["report"].rows if row.errors]
 
 
 def _import(client, content: bytes, **kwargs):
@@ -246,7 +247,7 @@ def test_a_bad_row_is_reported_in_its_line_and_nothing_can_be_imported(
     page = html.unescape(response.content.decode())
     assert "1 row has errors, so nothing will be imported" in page
     assert message in page
-    assert _rows_with_errors(response) == ["line 4"]
+    assert _rows_with_errors(response) == ["row 4"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 
@@ -257,12 +258,13 @@ def test_a_bad_row_is_reported_in_its_line_and_nothing_can_be_imported(
         (
             _csv([{"slug": "x"}], columns=["slug", "colour"]),
             "wrong.csv",
-            "missing columns: title, prompt, model_answer, key_points; unknown columns: colour",
+            "The first line does not name the question columns (read with the comma “,” as the "
+            "separator): it reads “slug”, “colour”.",
         ),
         (_csv([], columns=COLUMNS), "headers-only.csv", "The CSV file holds no questions"),
         (bytes(range(256)) * 64, "garbage.csv", "The file is not UTF-8 text"),
         (b"x" * (21 * 1024 * 1024), "huge.csv", "The file is 21.0 MB; the limit is 20 MB."),
-        (b"{not json", "broken.json", "“broken.json” could not be read"),
+        (b"{not json", "broken.json", "The file is not valid JSON: Expecting property name"),
         (b"a,b", "questions.docx", "“questions.docx” is not a file this import reads"),
     ],
 )
@@ -527,7 +529,7 @@ def test_a_bad_common_mistake_line_is_reported_and_nothing_is_imported(
 
     assert not _previewed(response)
     assert message in response.content.decode()
-    assert _rows_with_errors(response) == ["line 3"]
+    assert _rows_with_errors(response) == ["row 3"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 

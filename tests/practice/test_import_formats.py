@@ -15,7 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from practice.import_formats import (
     ImportFileError,
@@ -32,6 +31,7 @@ from practice.import_formats.templates import (
 )
 from tests.factories import make_skill, make_topic
 from tests.practice.import_files.make_files import png
+from tests.practice.test_admin import _previewed, _upload
 
 FILES = Path(__file__).parent / "import_files"
 HEADER = (
@@ -61,12 +61,13 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 # CSV
 
 
-def test_an_excel_csv_with_bom_semicolons_and_crlf_names_each_row_by_the_line_it_starts_on():
+def test_an_excel_csv_with_bom_semicolons_and_crlf_names_each_row_as_both_editors_show_it():
     imported = _read("excel_semicolon.csv")
-    assert (imported.format_name, imported.place_word) == ("CSV", "line")
+    assert (imported.format_name, imported.place_word) == ("CSV", "row")
     # The first row's cells hold four line breaks, so the second row starts on line 7.
-    assert [row.place for row in imported.rows] == [2, 7, 9]
-    assert imported.where(imported.rows[1]) == "line 7"
+    assert [(row.place, row.text_line) for row in imported.rows] == [(2, None), (3, 7), (4, 9)]
+    assert imported.where(imported.rows[0]) == "row 2"
+    assert imported.where(imported.rows[1]) == "row 3 (line 7 in a text editor)"
     assert imported.columns[:3] == ["slug", "title", "topic"]
     first = imported.rows[0].cells
     assert first["slug"] == "bias-variance"
@@ -95,7 +96,8 @@ def test_the_separator_is_found_from_the_header_line(separator):
 def test_a_separator_line_as_excel_reads_it_is_followed():
     data = ("sep=;\n" + HEADER.replace(",", ";") + "\nq;" + ";".join(["x"] * 10)).encode()
     imported = read_upload("q.csv", data)
-    assert imported.rows[0].place == 3
+    # Excel hides the separator line: the question is in its row 2, on the file's line 3.
+    assert (imported.rows[0].place, imported.rows[0].text_line) == (2, 3)
     assert imported.rows[0].cells["slug"] == "q"
 
 
@@ -123,15 +125,15 @@ def test_a_header_without_the_question_columns_names_the_separator_and_the_expec
     message = _refusal("q.csv", b"name|answer\nx|y\n")
     assert "comma" in message
     assert "“name|answer”" in message
-    assert "Expected: slug, title, topic" in message
-    assert "optional: common_mistakes, source_name, source_url, source_licence" in message
+    assert "Expected: title, prompt, model_answer, key_points" in message
+    assert "optional: slug, topic, difficulty" in message
     assert "header row" not in message
 
 
 def test_a_header_lacking_some_columns_names_those_it_lacks():
     message = _refusal("q.csv", b"slug;title;topic\nq;T;t\n")
     assert "semicolon" in message
-    assert "lacks the column(s) difficulty, kind, status" in message
+    assert "lacks the column(s) prompt, model_answer, key_points" in message
 
 
 def test_a_row_with_more_cells_than_the_header_names_its_line():
@@ -663,9 +665,8 @@ def test_an_excel_csv_with_semicolons_reaches_the_admins_import_preview(editor_c
         make_topic(slug=slug, name=slug)
     for slug in ("ml-algorithms", "model-selection", "feature-engineering", "python"):
         make_skill(slug=slug)
-    upload = SimpleUploadedFile("excel.csv", (FILES / "excel_semicolon.csv").read_bytes())
-    response = editor_client.post(
-        "/admin/practice/question/import/",
-        {"resource": "0", "format": "0", "import_file": upload},
+    preview = _upload(
+        editor_client, (FILES / "excel_semicolon.csv").read_bytes(), name="excel.csv"
     )
-    assert "confirm_form" in response.context, response.content.decode()[-2000:]
+    assert _previewed(preview), preview.content.decode()[-2000:]
+    assert preview.context["report"].totals["new"] == 3

@@ -26,14 +26,14 @@ def test_two_rows_with_one_slug_are_refused_naming_both_rows(
 
     page = _refused(_upload(editor_client, _csv(rows)))
 
-    assert "Lines 2 and 4 have the same slug “imported-1”" in page
+    assert "Rows 2 and 4 have the same slug “imported-1”" in page
 
 
 def test_a_nul_character_in_any_cell_is_refused_naming_the_column(editor_client, catalogue):
     page = _refused(_upload(editor_client, _csv([_row(1), _row(2, prompt="Bad\x00prompt")])))
 
     assert "prompt contains a NUL character" in page
-    assert _rows_with_errors(_upload(editor_client, _csv([_row(2, title="a\x00")]))) == ["line 2"]
+    assert _rows_with_errors(_upload(editor_client, _csv([_row(2, title="a\x00")]))) == ["row 2"]
 
 
 def test_a_key_point_over_its_length_limit_is_refused(editor_client, catalogue):

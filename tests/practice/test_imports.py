@@ -1,6 +1,8 @@
 """The import pipeline, without HTTP: what a file's rows would do, and doing it all or nothing."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.db import connection
@@ -15,10 +17,18 @@ from practice.imports import (
     import_preview,
     key_points_match,
 )
-from practice.models import Attempt, CommonMistake, KeyPoint, Question
+from practice.models import Attempt, CommonMistake, KeyPoint, Question, QuestionImage
 from practice.question_columns import KeyPointLine, suggested_keywords
+from practice.rendering import render_markdown
 from practice.resources import QuestionResource
-from tests.factories import make_history, make_question, make_skill, make_topic, make_user
+from tests.factories import (
+    make_history,
+    make_png,
+    make_question,
+    make_skill,
+    make_topic,
+    make_user,
+)
 from tests.practice.test_admin import COLUMNS, MISTAKE_COLUMNS, _csv, _row
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +59,8 @@ def test_a_preview_says_what_each_row_would_do_and_writes_nothing(catalogue):
     report = import_preview(_file([_row(1), _row(2)]), defaults=DEFAULTS)
 
     assert [(row.place, row.slug, row.action) for row in report.rows] == [
-        ("line 2", "imported-1", "change"),
-        ("line 3", "imported-2", "new"),
+        ("row 2", "imported-1", "change"),
+        ("row 3 (line 4 in a text editor)", "imported-2", "new"),
     ]
     changes = {change.field: (change.before, change.after) for change in report.rows[0].changes}
     assert changes["title"] == ("Old title", "Imported question 1")
@@ -90,7 +100,7 @@ def test_an_unknown_topic_is_named_with_its_line_and_the_valid_topic_slugs(catal
     report = import_preview(_file(rows), defaults=DEFAULTS)
 
     bad = report.rows[-1]
-    assert bad.place == "line 40"
+    assert bad.place.startswith("row 40 (line ")
     assert bad.action == "error"
     assert bad.errors == [
         "there is no topic “nlp-basics”; the topics are: deployment, evaluation."
@@ -183,7 +193,7 @@ def test_rows_sharing_a_slug_each_name_all_their_lines(catalogue):
     )
 
     message = (
-        "Lines 2 and 4 have the same slug “{}” (slugs are compared ignoring case). "
+        "Rows 2 and 4 have the same slug “{}” (slugs are compared ignoring case). "
         "Each question needs its own slug."
     )
     assert report.rows[0].errors == [message.format("imported-1")]
@@ -243,7 +253,14 @@ def test_a_new_question_without_defaults_or_cells_says_what_is_missing(catalogue
 
 
 def test_a_file_without_the_columns_a_question_needs_is_refused_as_a_whole(catalogue):
-    report = import_preview(_file([{"slug": "x"}], columns=["slug", "colour"]), defaults=DEFAULTS)
+    # A CSV reader refuses such a header itself; a JSON file's keys reach the pipeline.
+    file = ImportFile(
+        format_name="JSON",
+        place_word="item",
+        columns=["slug", "colour"],
+        rows=[ImportRow(place=1, cells={"slug": "x", "colour": "red"})],
+    )
+    report = import_preview(file, defaults=DEFAULTS)
 
     assert report.rows == []
     assert report.file_errors[0].startswith(
@@ -491,3 +508,72 @@ def test_the_whole_shipped_bank_exported_and_imported_again_is_no_change():
         assert [row for row in report.rows if row.action != "no change"] == []
         assert report.summary == f"No changes: the {count} questions are as the file says."
     assert list(KeyPoint.objects.values_list("pk", "order", "text", "keywords")) == points
+
+
+ARCHIVE_DEFAULTS = ImportDefaults(
+    skills=("python",), difficulty="medium", kind="conceptual", create_topics=True
+)
+ARCHIVE_MARKDOWN = """## Deep learning
+
+### What does a convolution layer learn?
+
+Local filters shared across the image:
+
+![A 3×3 filter sliding over an image](img/diagram.png)
+
+- Edges in early layers
+- Shapes in later layers
+"""
+
+
+def _archive(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_archive_s_images_are_shown_by_the_questions_that_name_them_once_imported(catalogue):
+    data = _archive(
+        {"bank/questions.md": ARCHIVE_MARKDOWN.encode(), "bank/img/diagram.png": make_png()}
+    )
+    file = read_upload("bank.zip", data)
+
+    preview = import_preview(file, defaults=ARCHIVE_DEFAULTS)
+    assert not QuestionImage.objects.exists()
+    (row,) = preview.rows
+    assert (row.action, row.errors) == ("new", [])
+    assert row.warnings[0] == "the topic “Deep learning” is new: it will be created."
+
+    report = import_apply(file, defaults=ARCHIVE_DEFAULTS, user=None)
+
+    assert report.applied
+    question = Question.objects.get(title="What does a convolution layer learn?")
+    image = QuestionImage.objects.get(original_name="diagram.png")
+    assert f"]({image.url})" in question.model_answer
+    assert f'src="{image.url}"' in render_markdown(question.model_answer)
+    assert QuestionImage.objects.count() == 1
+    assert question.topic.name == "Deep learning"
+
+
+def test_a_row_whose_images_are_on_other_sites_says_so_in_the_row(catalogue):
+    row = _row(1, model_answer="A curve: ![ROC](https://example.com/roc.png) and that is all.")
+
+    (report,) = import_preview(_file([row]), defaults=DEFAULTS).rows
+
+    assert report.action == "new"
+    assert report.warnings == [
+        "model_answer: 1 image links to other sites; upload it with the question or put it in "
+        "the import archive."
+    ]
+
+
+def test_an_image_the_archive_lacks_is_named_in_the_row(catalogue):
+    row = _row(1, model_answer="See ![plot](figures/missing.png).")
+    file = _file([row])
+    file.images = {"figures/other.png": make_png()}
+
+    (report,) = import_preview(file, defaults=DEFAULTS).rows
+
+    assert any("figures/missing.png" in warning for warning in report.warnings), report.warnings

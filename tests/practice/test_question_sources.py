@@ -309,7 +309,7 @@ def test_a_bad_source_is_reported_by_row_and_nothing_is_imported(
 
     assert not _previewed(response)
     assert message in response.content.decode()
-    assert _rows_with_errors(response) == ["line 3"]
+    assert _rows_with_errors(response) == ["row 3"]
     assert not Question.objects.filter(slug__startswith="imported-").exists()
 
 
