@@ -248,3 +248,16 @@ def test_a_stored_file_the_worker_cannot_read_fails_with_the_readers_sentence(ca
     assert job.status == "failed"
     page = html.unescape(editor.get(f"{IMPORT}{job.pk}/").content.decode())
     assert "Failed: The file is not UTF-8 text: line 1 holds the byte 0xFF" in page
+
+
+def test_a_big_file_is_read_by_the_worker_and_its_job_page_says_what_is_wrong(catalogue):
+    editor = editor_client_for("curator")
+    # Over the size read on upload: the form takes it, and the worker finds it unreadable.
+    job = _started(editor, b"\xff" * (3 * 1024 * 1024))
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    page = html.unescape(editor.get(f"{IMPORT}{job.pk}/").content.decode())
+    assert "Failed: The file is not UTF-8 text" in page
