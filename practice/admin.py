@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from practice.curation import question_duplicate, questions_set_status
+from practice.admin_actions import delete_selected, duplicate
+from practice.curation import questions_set_status
 from practice.import_formats import QUESTION_FORMATS
 from practice.import_staging import staged_import_exists
 from practice.models import (
@@ -252,7 +253,7 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("preview", "author", "created", "updated")
     inlines = [KeyPointInline, CommonMistakeInline]
-    actions = ["publish", "retire", "duplicate"]
+    actions = ["publish", "retire", duplicate, delete_selected]
     fieldsets = [
         (None, {"fields": ("title", "slug", "topic", "skills", "status")}),
         ("Question", {"fields": ("prompt", "difficulty", "kind", "suggested_minutes")}),
@@ -381,12 +382,6 @@ class QuestionAdmin(PermissionedImportExportMixin, ImportExportModelAdmin):
         count = questions_set_status(queryset, Question.Status.RETIRED)
         self.message_user(request, f"{count} question(s) retired.", messages.SUCCESS)
 
-    @admin.action(description="Duplicate the selected questions as drafts", permissions=["add"])
-    def duplicate(self, request, queryset):
-        originals = queryset.prefetch_related("key_points", "common_mistakes")
-        copies = [question_duplicate(question, author=request.user) for question in originals]
-        self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
-
 
 class FlagStatusFilter(admin.SimpleListFilter):
     title = "status"
@@ -428,7 +423,7 @@ class QuestionFlagAdmin(admin.ModelAdmin):
         "resolved_at",
         "resolved_by",
     )
-    actions = ["resolve"]
+    actions = ["resolve", delete_selected]
 
     def has_add_permission(self, request):
         return False
@@ -475,6 +470,7 @@ class AIReviewAdmin(admin.ModelAdmin):
         "seconds",
     )
     readonly_fields = fields
+    actions = [delete_selected]
 
     @admin.display(description="question", ordering="attempt__question__title")
     def question(self, review):
