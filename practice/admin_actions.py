@@ -60,7 +60,7 @@ def _permission_lacking(modeladmin, request, summary) -> list[str]:
     ]
 
 
-@admin.action(description="Delete the selected %(verbose_name_plural)s", permissions=["delete"])
+@admin.action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])
 def delete_selected(modeladmin, request, queryset):
     """Delete the selection after a confirmation that summarises it: counts, not a list."""
     if not modeladmin.has_delete_permission(request):

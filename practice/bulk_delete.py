@@ -54,9 +54,9 @@ class Step:
     action: str  # "delete", "null" or "protect"
     null_field: str = ""
 
-    @property
-    def label(self) -> str:
-        return str(self.model._meta.verbose_name_plural)
+    def label(self, count: int) -> str:
+        opts = self.model._meta
+        return str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
 
     def rows(self, roots) -> QuerySet:
         return self.model._base_manager.filter(**{f"{self.path}__in": roots})
@@ -151,13 +151,14 @@ def deletion_summary(plan: DeletionPlan, *, sample_size: int = SAMPLE_SIZE) -> D
         count = step.rows(roots.values("pk")).count()
         if not count:
             continue
+        counted = (step.label(count), count)
         if step.action == "delete":
-            summary.cascades.append((step.label, count))
+            summary.cascades.append(counted)
             summary.cascade_models.append(step.model)
         elif step.action == "protect":
-            summary.protecting.append((step.label, count))
+            summary.protecting.append(counted)
         else:
-            summary.nulled.append((step.label, count))
+            summary.nulled.append(counted)
     summary.sample = [str(row) for row in targets.order_by("pk")[:sample_size]]
     return summary
 

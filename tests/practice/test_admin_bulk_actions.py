@@ -121,8 +121,8 @@ def test_the_confirmation_summarises_instead_of_listing_every_question(
 
     text = page.content.decode()
     assert "Delete 2,000 questions?" in text
-    assert "2000 key points" in text and "30 bookmarks" in text
-    assert "Bulk question 00000" in text and "… and 1990 more." in text
+    assert "2,000 key points" in text and "30 bookmarks" in text
+    assert "Bulk question 00000" in text and "… and 1,990 more." in text
     assert "Bulk question 01999" not in text
     posted = confirmation_post(page)
     assert sum(len(values) for values in posted.values()) < 120
@@ -331,3 +331,16 @@ def test_deleting_all_20000_selected_questions_runs_in_a_bounded_number_of_queri
 
     assert not Question.objects.exists()
     assert not KeyPoint.objects.exists() and not Bookmark.objects.exists()
+
+
+def test_when_every_selected_question_has_attempts_nothing_is_offered_for_deletion(
+    editor_client, alice
+):
+    ids = bulk_bank(3)
+    make_attempts(alice, ids)
+
+    text = select_all(editor_client, QUESTIONS, "delete_selected", ids).content.decode()
+
+    assert "None of the 3 selected questions can be deleted." in text
+    assert "3 attempts depend on them" in text and "Retire a question instead" in text
+    assert 'name="post"' not in text
