@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 
-from practice.curation import question_duplicate, questions_set_status
+from practice.admin_actions import delete_selected, duplicate
+from practice.curation import questions_set_status
 from practice.images import IMAGE_MAX_BYTES, image_refusal, image_store
 from practice.import_admin import QuestionImportAdminMixin
 from practice.import_formats import QUESTION_FORMATS
@@ -247,7 +248,7 @@ class QuestionAdmin(
     form = QuestionAdminForm
     readonly_fields = ("preview", "uploaded_images", "author", "created", "updated")
     inlines = [KeyPointInline, CommonMistakeInline]
-    actions = ["publish", "retire", "duplicate"]
+    actions = ["publish", "retire", duplicate, delete_selected]
     fieldsets = [
         (None, {"fields": ("title", "slug", "topic", "skills", "status")}),
         ("Question", {"fields": ("prompt", "difficulty", "kind", "suggested_minutes")}),
@@ -389,12 +390,6 @@ class QuestionAdmin(
         count = questions_set_status(queryset, Question.Status.RETIRED)
         self.message_user(request, f"{count} question(s) retired.", messages.SUCCESS)
 
-    @admin.action(description="Duplicate the selected questions as drafts", permissions=["add"])
-    def duplicate(self, request, queryset):
-        originals = queryset.prefetch_related("key_points", "common_mistakes")
-        copies = [question_duplicate(question, author=request.user) for question in originals]
-        self.message_user(request, f"{len(copies)} draft copy(ies) created.", messages.SUCCESS)
-
 
 class QuestionImageAddForm(forms.ModelForm):
     upload = forms.FileField(
@@ -516,7 +511,7 @@ class QuestionFlagAdmin(admin.ModelAdmin):
         "resolved_at",
         "resolved_by",
     )
-    actions = ["resolve"]
+    actions = ["resolve", delete_selected]
 
     def has_add_permission(self, request):
         return False
@@ -563,6 +558,7 @@ class AIReviewAdmin(admin.ModelAdmin):
         "seconds",
     )
     readonly_fields = fields
+    actions = [delete_selected]
 
     @admin.display(description="question", ordering="attempt__question__title")
     def question(self, review):

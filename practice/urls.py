@@ -1,11 +1,12 @@
 from django.urls import include, path, re_path
 
-from practice.views import images, questions, review, sessions
+from practice.views import anki, images, questions, review, sessions
 
 app_name = "practice"
 
 question_urls = [
     path("", questions.question_list, name="question-list"),
+    path("anki.apkg", anki.question_list_anki, name="question-list-anki"),
     path("<int:pk>/", questions.question_detail, name="question-detail"),
     path("<int:pk>/bookmark/", questions.question_bookmark, name="question-bookmark"),
     path("<int:pk>/note/", questions.question_note, name="question-note"),
@@ -35,6 +36,7 @@ practice_urls = [
     path("", sessions.practice_start, name="start"),
     path("review/", review.review, name="review"),
     path("review/start/", review.review_start, name="review-start"),
+    path("review/anki.apkg", anki.review_anki, name="review-anki"),
     path("sessions/<int:pk>/", include(session_urls)),
 ]
 

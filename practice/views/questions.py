@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.queries import skills
 from mlcareer.post_limits import cut_oversized_post
+from practice.anki_export import ANKI_DECK_MAX_QUESTIONS
 from practice.bank_progress import page_progress
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
@@ -39,6 +41,9 @@ def question_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(question, progress[question.pk]) for question in page.object_list],
             "query": query.urlencode(),
+            "anki_url": reverse("practice:question-list-anki")
+            + (f"?{query.urlencode()}" if query else ""),
+            "anki_max": ANKI_DECK_MAX_QUESTIONS,
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from practice.anki_export import ANKI_DECK_MAX_QUESTIONS
 from practice.models import PracticeSession
 from practice.pages import review_page
 from practice.sessions import (
@@ -16,9 +18,12 @@ from practice.sessions import (
 
 @require_safe
 def review(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "practice/review.html", review_page(user=request.user, now=timezone.now())
-    )
+    context = {
+        **review_page(user=request.user, now=timezone.now()),
+        "anki_url": reverse("practice:review-anki"),
+        "anki_max": ANKI_DECK_MAX_QUESTIONS,
+    }
+    return render(request, "practice/review.html", context)
 
 
 @require_POST
