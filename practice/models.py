@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
@@ -212,6 +214,26 @@ class KeyPoint(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return comma_list(self.keywords)
+
+
+class SearchDocument(models.Model):
+    """A question's words as PostgreSQL's full text search indexes them (practice.search).
+
+    Only on PostgreSQL; SQLite keeps the same words in an FTS5 table that migration 0017
+    creates there. Rebuilt from the question and its key points, never edited.
+    """
+
+    question = models.OneToOneField(
+        Question, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [GinIndex(fields=["document"], name="search_document_gin")]
+
+    def __str__(self):
+        return f"Search entry of question {self.question_id}"
 
 
 MISTAKE_SEPARATOR = "=>"
