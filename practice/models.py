@@ -223,8 +223,10 @@ class SearchDocument(models.Model):
     creates there. Rebuilt from the question and its key points, never edited.
     """
 
+    # DO_NOTHING: Django would look for the rows on SQLite too, where the table does not
+    # exist; practice.search deletes the row of a deleted question (post_delete).
     question = models.OneToOneField(
-        Question, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+        Question, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_document"
     )
     document = SearchVectorField()
 

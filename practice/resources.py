@@ -34,6 +34,7 @@ from practice.models import (
     Topic,
     comma_list,
 )
+from practice.search import search_index_refresh
 
 KEY_POINT_SEPARATOR = "::"
 MAX_KEY_POINTS = 6
@@ -377,3 +378,4 @@ class QuestionResource(resources.ModelResource):
             )
             if instance._imported_common_mistakes is not None:
                 common_mistakes_replace(instance, instance._imported_common_mistakes)
+            search_index_refresh([instance.pk])  # the key points came in bulk

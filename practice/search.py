@@ -266,15 +266,24 @@ def _document() -> SearchVector:
     )
 
 
-def _postgresql_write(questions: QuerySet[Question]) -> None:
+def _postgresql_write(questions: QuerySet[Question], *, ids: list[int] | None = None) -> None:
+    """Upsert the documents of `questions`; with `ids`, also drop those of the ids whose
+    question is gone."""
     rows = questions.order_by().annotate(document=_document()).values_list("pk", "document")
     sql, params = rows.query.sql_with_params()
     table = SearchDocument._meta.db_table
+    forget, forget_params = "", []
+    if ids:
+        forget = (
+            f"WITH gone AS (DELETE FROM {table} WHERE question_id = ANY(%s) AND NOT EXISTS "
+            f"(SELECT 1 FROM {Question._meta.db_table} q WHERE q.id = question_id)) "
+        )
+        forget_params = [ids]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (question_id, document) {sql} "
+            f"{forget}INSERT INTO {table} (question_id, document) {sql} "
             "ON CONFLICT (question_id) DO UPDATE SET document = EXCLUDED.document",
-            params,
+            [*forget_params, *params],
         )
 
 
@@ -299,8 +308,7 @@ def search_index_refresh(question_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in question_ids})
     for batch in _batches(ids):
         if connection.vendor == "postgresql":
-            # Deleting a question deletes its SearchDocument (on_delete=CASCADE).
-            _postgresql_write(Question.objects.filter(pk__in=batch))
+            _postgresql_write(Question.objects.filter(pk__in=batch), ids=batch)
             continue
         placeholders = ", ".join(["%s"] * len(batch))
         with connection.cursor() as cursor:

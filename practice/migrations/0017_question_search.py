@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 (
                     "question",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
                         primary_key=True,
                         related_name="search_document",
                         serialize=False,
