@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 "required_db_vendor": "postgresql",
                 "indexes": [
                     django.contrib.postgres.indexes.GinIndex(
-                        fields=["document"], name="search_document_gin"
+                        fastupdate=False, fields=["document"], name="search_document_gin"
                     )
                 ],
             },
