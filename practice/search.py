@@ -90,13 +90,33 @@ class Term:
     # The last word of a search may be unfinished: it also matches the start of a word.
     typing: bool = False
 
-    def stems(self) -> list[str]:
-        """The forms an unfinished word is tried as: itself and itself cut by one or two
-        letters, since a stem can be shorter than what was typed ("regulari" of
-        "regularization", whose stem is "regular")."""
-        word = self.words[-1]
-        cuts = [word[:length] for length in (len(word) - 1, len(word) - 2)]
-        return [word, *(cut for cut in cuts if len(cut) >= MIN_STEM_CHARS)]
+    def forms(self) -> list[tuple[str, bool]]:
+        """The forms a one-word term is tried as, each with whether it is a prefix: both
+        spellings of -ise/-ize words ("regularizing", "regularising"); for an unfinished word,
+        each also cut by one or two letters, since a stem can be shorter than what was typed
+        ("regulari" of "regularization", whose stem is "regular")."""
+        forms: list[tuple[str, bool]] = []
+        for spelling in spellings(self.words[0]):
+            lengths = (len(spelling), len(spelling) - 1, len(spelling) - 2) if self.typing else ()
+            candidates = [(spelling[:n], True) for n in lengths if n >= MIN_STEM_CHARS]
+            for form in candidates or [(spelling, self.typing)]:
+                if form not in forms:
+                    forms.append(form)
+        return forms
+
+
+# The s or z of an -ise/-ize (-yse/-yze) ending, with up to six letters after it.
+SUFFIX_SZ = re.compile(r"(?<=[^\W\d_]{3})[iy]([sz])[^\W\d_]{0,6}$")
+
+
+def spellings(word: str) -> list[str]:
+    """`word` and its other spelling when it has an -ise/-ize ending: the shipped content is in
+    British English, stemmers take "regularise" and "regularize" for two words."""
+    ending = SUFFIX_SZ.search(word)
+    if not ending:
+        return [word]
+    other = "z" if ending[1] == "s" else "s"
+    return [word, word[: ending.start(1)] + other + word[ending.end(1) :]]
 
 
 def search_terms(text: str) -> list[Term]:
@@ -128,11 +148,9 @@ def _fts5_phrase(words: Iterable[str], prefix: bool = False) -> str:
 
 
 def _fts5_term(term: Term) -> str:
-    if not term.typing:
-        return _fts5_phrase(term.words)
     if len(term.words) > 1:
-        return _fts5_phrase(term.words, prefix=True)
-    return "(" + " OR ".join(_fts5_phrase([stem], prefix=True) for stem in term.stems()) + ")"
+        return _fts5_phrase(term.words, prefix=term.typing)
+    return "(" + " OR ".join(_fts5_phrase([word], prefix) for word, prefix in term.forms()) + ")"
 
 
 def fts5_query(terms: list[Term]) -> str:
@@ -146,9 +164,9 @@ def _lexeme(word: str, *, prefix: bool, weights: str) -> str:
 
 
 def _tsquery_term(term: Term, weights: str) -> str:
-    if term.typing and len(term.words) == 1:
-        stems = (_lexeme(stem, prefix=True, weights=weights) for stem in term.stems())
-        return "(" + " | ".join(stems) + ")"
+    if len(term.words) == 1:
+        forms = (_lexeme(word, prefix=prefix, weights=weights) for word, prefix in term.forms())
+        return "(" + " | ".join(forms) + ")"
     last = len(term.words) - 1
     lexemes = (
         _lexeme(word, prefix=term.typing and n == last, weights=weights)

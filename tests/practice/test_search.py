@@ -1,6 +1,8 @@
 """The question bank's full text search: what it finds, in which order, and how it stays
 up to date. Every test runs on the database of the run (SQLite, or PostgreSQL by DATABASE_URL)."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -46,6 +48,15 @@ def test_a_word_finds_other_forms_of_it_by_its_stem(alice):
     assert _found(alice, "regularizing") == ["L2 regularization"]
     assert _found(alice, "Regularized") == ["L2 regularization"]
     assert _found(alice, "embeddings") == ["Word embedding"]
+
+
+def test_british_and_american_spellings_find_each_other(alice):
+    make_question(title="How does dropout regularise a network?")
+    make_question(title="Tokenization of text")
+
+    assert _found(alice, "regularizing") == ["How does dropout regularise a network?"]
+    assert _found(alice, "regularization dropout") == ["How does dropout regularise a network?"]
+    assert _found(alice, "tokenisation") == ["Tokenization of text"]
 
 
 def test_a_word_only_in_the_model_answer_finds_the_question_and_says_so(alice_client, alice):
@@ -332,17 +343,41 @@ def test_shipped_content_is_searchable_after_load_content(alice):
     assert question.title in _found(alice, point.text)
 
 
-def test_load_content_overwrite_reindexes_what_it_replaced(alice):
-    content_load()
-    question = Question.objects.published().order_by("pk").first()
-    Question.objects.filter(pk=question.pk).update(title="Renamed by hand")
-    search_index_refresh([question.pk])
-    assert _found(alice, "renamed") == ["Renamed by hand"]
+def _fixture(tmp_path, *, answer: str, point: str):
+    rows = [
+        {"model": "practice.topic", "fields": {"name": "Trees", "slug": "trees", "order": 1}},
+        {
+            "model": "practice.question",
+            "fields": {
+                "title": "Random forests",
+                "slug": "random-forests",
+                "prompt": "Why average many trees?",
+                "difficulty": "easy",
+                "kind": "conceptual",
+                "topic": ["trees"],
+                "model_answer": answer,
+                "status": "published",
+            },
+        },
+        {
+            "model": "practice.keypoint",
+            "fields": {"question": ["random-forests"], "order": 1, "text": point, "keywords": "x"},
+        },
+    ]
+    path = tmp_path / "60_forests.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return path
 
-    content_load(overwrite=True)
 
-    assert _found(alice, "renamed") == []
-    assert question.title in _found(alice, question.title)
+def test_load_content_with_overwrite_reindexes_what_it_replaced(alice, tmp_path):
+    content_load(files=[_fixture(tmp_path, answer="Bootstrap samples.", point="Bagging")])
+    assert _found(alice, "bootstrap") == _found(alice, "bagging") == ["Random forests"]
+
+    new = _fixture(tmp_path, answer="Decorrelated trees.", point="Feature subsampling")
+    content_load(files=[new], overwrite=True)
+
+    assert _found(alice, "bootstrap") == _found(alice, "bagging") == []
+    assert _found(alice, "decorrelated subsampling") == ["Random forests"]
 
 
 def test_admin_search_finds_content_words_and_still_slugs_and_sources(editor_client):
