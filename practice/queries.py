@@ -43,10 +43,10 @@ def question_search(
     """Published questions matching every given filter, with `is_bookmarked` for `user`.
 
     `text` matches when each of its words appears, by its stem, in the title, the prompt, the
-    model answer or the key points (practice.search); the best matches come first then.
-    `topic` and `skill` are slugs. `due` keeps the questions due for review by the end of the
-    user's day at `now` (the review page's list). Empty filters are ignored. Ordered by topic,
-    then title.
+    model answer or the key points (practice.search). `topic` and `skill` are slugs. `due`
+    keeps the questions due for review by the end of the user's day at `now` (the review page's
+    list). Empty filters are ignored. Ordered by topic, then title; with `text`, by how well
+    they match first.
     """
     questions = (
         Question.objects.published()
