@@ -41,6 +41,7 @@ from practice.models import (  # noqa: E402
     ReviewCard,
     Topic,
 )
+from practice.search import search_index_refresh  # noqa: E402
 
 QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", 5_000))
 USERS = int(os.environ.get("BENCH_USERS", 1_000))
@@ -89,6 +90,7 @@ def _questions(rng):
             for i in range(1, 5)
         ],
     )
+    search_index_refresh(q.pk for q in created)
     return list(Question.objects.published().values_list("pk", flat=True))
 
 

@@ -8,12 +8,14 @@ from django.core.management import call_command
 from django.db import transaction
 
 from practice.ai_reviews import requeue_unfinished
+from practice.search import search_index_rebuild
 
 # Rebuilt by migrations on any database, dumping them would clash on restore; or only kept for
 # a day (import files and their previews); or the background task queue, which is the
 # machine's work in hand, not data: each AI review row says where it stands, and a restore
 # queues again those that were waiting (a restored queue would hold tasks "running" on a
-# worker that is gone, and the tracebacks of old failures).
+# worker that is gone, and the tracebacks of old failures). The search index is built again
+# after a restore.
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
@@ -21,6 +23,7 @@ EXCLUDED = [
     "mlcareer.usersession",
     "admin.logentry",
     "practice.importjob",
+    "practice.searchdocument",
     "django_tasks_database.dbtaskresult",
 ]
 
@@ -62,11 +65,13 @@ def backup_write(path: Path) -> int:
 def backup_restore(path: Path) -> None:
     """Replace the database's rows with the backup's. All or nothing.
 
-    AI reviews that were waiting or running when the backup was made are queued again.
+    AI reviews that were waiting or running when the backup was made are queued again; the
+    search index is built again from the restored questions.
     """
     check_backup_name(path)
     if not path.exists():
         raise FileNotFoundError(f"No backup at {path}.")
     call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", str(path), verbosity=0)
+    search_index_rebuild()  # loaddata saves raw, which the index's signals skip
     requeue_unfinished()

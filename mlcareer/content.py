@@ -8,6 +8,9 @@ from django.core import serializers
 from django.db import transaction
 from django.utils import timezone
 
+from practice.models import KeyPoint, Question
+from practice.search import search_index_refresh
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -33,6 +36,7 @@ def content_load(*, files: list[Path] | None = None, overwrite: bool = False) ->
     how many rows were created, updated (overwritten) and kept.
     """
     report = LoadReport()
+    loaded_questions: set[int] = set()
     for path in files if files is not None else shipped_fixture_files():
         report.files.append(path.name)
         with path.open(encoding="utf-8") as stream:
@@ -50,11 +54,23 @@ def content_load(*, files: list[Path] | None = None, overwrite: bool = False) ->
                     continue
                 _fill_timestamps(instance)
                 shipped.save()
+                loaded_questions.update(_question_ids(instance))
                 if exists:
                     report.updated += 1
                 else:
                     report.created += 1
+    # Raw saves send no signal the search index listens to; one refresh covers them all.
+    search_index_refresh(loaded_questions)
     return report
+
+
+def _question_ids(instance) -> list[int]:
+    """The questions whose search entry a loaded row changes."""
+    if isinstance(instance, Question):
+        return [instance.pk]
+    if isinstance(instance, KeyPoint):
+        return [instance.question_id]
+    return []
 
 
 def _fill_timestamps(instance) -> None:

@@ -28,6 +28,7 @@ from practice.models import (
 )
 from practice.rendering import markdown_display_problems, render_markdown
 from practice.resources import QuestionResource
+from practice.search import question_ids_matching, search_index_refresh
 from practice.statistics import content_statistics, questions_with_usage
 
 COMMENT_PREVIEW_CHARS = 120
@@ -242,7 +243,12 @@ class QuestionAdmin(
     change_list_template = "admin/practice/question/change_list.html"
     list_filter = ("status", "topic", "difficulty", "kind", "skills", "source_name")
     list_select_related = ("topic",)
-    search_fields = ("title", "slug", "prompt", "model_answer", "source_name")
+    # The search box also finds the words of the title, prompt, model answer and key points
+    # by their stems (get_search_results).
+    search_fields = ("slug", "source_name")
+    search_help_text = (
+        "Words of the title, prompt, model answer or key points, or part of a slug or source."
+    )
     autocomplete_fields = ("skills",)
     prepopulated_fields = {"slug": ("title",)}
     form = QuestionAdminForm
@@ -375,10 +381,22 @@ class QuestionAdmin(
         }
         return super().changelist_view(request, extra_context)
 
+    def get_search_results(self, request, queryset, search_term):
+        by_field, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        matching = question_ids_matching(search_term)
+        if matching is None:
+            return by_field, may_have_duplicates
+        return by_field | queryset.filter(pk__in=matching), may_have_duplicates
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The question is indexed with its key points as they stand after the inlines.
+        search_index_refresh([form.instance.pk])
 
     @admin.action(description="Publish the selected questions", permissions=["change"])
     def publish(self, request, queryset):

@@ -24,6 +24,8 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from mlcareer.caching import content_changed
+from practice.models import Question
+from practice.search import search_index_refresh
 
 # Ids per statement on a database that takes them one parameter each.
 CHUNK_MAX = 900
@@ -212,5 +214,8 @@ def selection_delete(plan: DeletionPlan, *, fingerprint: str | None = None) -> i
                 elif step.action == "null":
                     rows.update(**{step.null_field: None})
             plan.model._base_manager.filter(pk__in=roots)._raw_delete(using)
+        if plan.model is Question:
+            # The deletes sent no signals: the questions leave the search index here.
+            search_index_refresh(ids)
         transaction.on_commit(content_changed, using=using)
     return len(ids)

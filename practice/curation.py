@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from mlcareer.caching import content_changed
 from practice.models import CommonMistake, KeyPoint, Question
+from practice.search import search_index_refresh
 
 COPY_SUFFIX = "-copy"
 
@@ -52,4 +53,5 @@ def question_duplicate(question: Question, *, author: AbstractBaseUser | None) -
         CommonMistake(question=copy, order=m.order, claim=m.claim, correction=m.correction)
         for m in mistakes
     )
+    search_index_refresh([copy.pk])  # the key points came in bulk, without signals
     return copy

@@ -47,6 +47,7 @@ from practice.question_columns import (
     minutes_parse,
 )
 from practice.rendering import OUR_IMAGE_SHA, markdown_display_problems
+from practice.search import search_index_refresh
 
 CHUNK_ROWS = 250
 NEW, CHANGE, UNCHANGED, ERROR = "new", "change", "no change", "error"
@@ -651,6 +652,7 @@ def import_apply(
                 topic.save()
         for start in range(0, len(writing), CHUNK_ROWS):
             _write(writing[start : start + CHUNK_ROWS], user=user, now=now)
+        search_index_refresh(plan.existing.pk for plan in writing)
     report.applied = True
     return report
 

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
@@ -212,6 +214,30 @@ class KeyPoint(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return comma_list(self.keywords)
+
+
+class SearchDocument(models.Model):
+    """A question's words as PostgreSQL's full text search indexes them (practice.search).
+
+    Only on PostgreSQL; SQLite keeps the same words in an FTS5 table that migration 0017
+    creates there. Rebuilt from the question and its key points, never edited.
+    """
+
+    # DO_NOTHING: Django would look for the rows on SQLite too, where the table does not
+    # exist; practice.search deletes the row of a deleted question (post_delete).
+    question = models.OneToOneField(
+        Question, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_document"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        # Questions change seldom: each write goes straight into the index, whose scans then
+        # stay cheap (and the planner chooses them) without waiting for a vacuum.
+        indexes = [GinIndex(fields=["document"], name="search_document_gin", fastupdate=False)]
+
+    def __str__(self):
+        return f"Search entry of question {self.question_id}"
 
 
 MISTAKE_SEPARATOR = "=>"

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from practice.models import (
     Topic,
 )
 from practice.scheduling import review_due
+from practice.search import questions_matching
 
 
 def topics() -> list[Topic]:
@@ -41,10 +42,11 @@ def question_search(
 ) -> QuerySet[Question]:
     """Published questions matching every given filter, with `is_bookmarked` for `user`.
 
-    `text` matches when each of its words appears in the title or the prompt (any case).
-    `topic` and `skill` are slugs. `due` keeps the questions due for review by the end of the
-    user's day at `now` (the review page's list). Empty filters are ignored. Ordered by topic,
-    then title.
+    `text` matches when each of its words appears, by its stem, in the title, the prompt, the
+    model answer or the key points (practice.search). `topic` and `skill` are slugs. `due`
+    keeps the questions due for review by the end of the user's day at `now` (the review page's
+    list). Empty filters are ignored. Ordered by topic, then title; with `text`, by how well
+    they match first.
     """
     questions = (
         Question.objects.published()
@@ -55,8 +57,7 @@ def question_search(
         )
         .order_by("topic__order", "title", "pk")
     )
-    for word in text.split():
-        questions = questions.filter(Q(title__icontains=word) | Q(prompt__icontains=word))
+    questions = questions_matching(questions, text)
     if topic:
         questions = questions.filter(topic__slug=topic)
     if difficulty:

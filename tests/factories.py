@@ -29,6 +29,7 @@ from practice.models import (
     Question,
     Topic,
 )
+from practice.search import search_index_refresh
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -140,6 +141,7 @@ def make_question(*, topic=None, skills=None, key_points=None, mistakes=(), **fi
         CommonMistake(question=question, order=order, claim=claim, correction=correction)
         for order, (claim, correction) in enumerate(mistakes, start=1)
     )
+    search_index_refresh([question.pk])  # key points came in bulk, as from an import
     return question
 
 

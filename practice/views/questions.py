@@ -13,6 +13,7 @@ from practice.bank_progress import page_progress
 from practice.forms import FlagForm, NoteForm, QuestionFilterForm
 from practice.marks import bookmark_set, flag_create, note_save
 from practice.queries import question_for_user, question_marks, question_search, topics
+from practice.search import search_found_in
 from practice.sessions import session_start_for_question
 
 QUESTIONS_PER_PAGE = 20
@@ -22,15 +23,15 @@ QUESTIONS_PER_PAGE = 20
 def question_list(request: HttpRequest) -> HttpResponse:
     form = QuestionFilterForm(request.GET or None, topics=topics(), skills=skills())
     now = timezone.now()
-    questions = question_search(user=request.user, now=now, **form.filters())
+    filters = form.filters()
+    questions = question_search(user=request.user, now=now, **filters)
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    question_ids = [question.pk for question in page.object_list]
     progress = page_progress(
-        user=request.user,
-        question_ids=[question.pk for question in page.object_list],
-        now=now,
-        zone=timezone.get_current_timezone(),
+        user=request.user, question_ids=question_ids, now=now, zone=timezone.get_current_timezone()
     )
+    found_in = search_found_in(question_ids=question_ids, text=filters.get("text", ""))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -39,7 +40,10 @@ def question_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(question, progress[question.pk]) for question in page.object_list],
+            "rows": [
+                (question, progress[question.pk], found_in.get(question.pk))
+                for question in page.object_list
+            ],
             "query": query.urlencode(),
             "anki_url": reverse("practice:question-list-anki")
             + (f"?{query.urlencode()}" if query else ""),
