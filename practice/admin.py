@@ -362,6 +362,8 @@ class QuestionAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The question is indexed with its key points as they stand after the inlines.
+        search_index_refresh([form.instance.pk])
         for name, data in form.cleaned_data.get("image_uploads") or []:
             image = image_store(data, name=name, user=request.user)
             if image.question_id is None:
@@ -392,11 +394,6 @@ class QuestionAdmin(
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The question is indexed with its key points as they stand after the inlines.
-        search_index_refresh([form.instance.pk])
 
     @admin.action(description="Publish the selected questions", permissions=["change"])
     def publish(self, request, queryset):
