@@ -46,6 +46,7 @@ _BREAK_ONLY = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.IGNORECASE)
 _MARKS_OR_SPACE = rf"[\s{_MARK_CHARACTERS}]*"
 _TRAILING_MARKS = re.compile(rf"{_MARKS_OR_SPACE}[{_MARK_CHARACTERS}]{_MARKS_OR_SPACE}\w?\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+_ONLY_MATH = re.compile(r"(?:\$\$?[^$]+\$\$?\s*)+[.,]?")
 # What a public set writes in place of an answer nobody has given yet.
 PLACEHOLDER_ANSWERS = frozenset({"", "answer here", "todo", "tbd", "to do", "coming soon"})
 # The settings a comment after a question may give, by the names an editor may write.
@@ -121,8 +122,9 @@ def children(inline: Token) -> list[Token]:
     return inline.children
 
 
-def plain_text(inline: Token | None) -> str:
-    """The text of an inline token without its markup: what a reader sees."""
+def plain_text(inline: Token | None, *, images: bool = True) -> str:
+    """The text of an inline token without its markup: what a reader sees (with the
+    descriptions of its images, or not)."""
     if inline is None:
         return ""
     parts = []
@@ -131,7 +133,7 @@ def plain_text(inline: Token | None) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
+        elif child.type == "image" and images:
             parts.append(child.content)
     return one_line("".join(parts))
 
@@ -270,13 +272,14 @@ def read_answer(lines: list[str], body: list[Block]) -> Answer:
 
 
 def _sentences(blocks: list[Block | None]) -> list[str]:
-    """The sentences of the paragraphs among the blocks, each without a closing colon."""
+    """The sentences of the paragraphs among the blocks, each without a closing colon; an
+    image's description and a formula standing alone are no sentence."""
     found = []
     for block in blocks:
         if block is not None and block.first.type == "paragraph_open":
-            text = plain_text(block.inline)
+            text = plain_text(block.inline, images=False)
             found.extend(s.strip().rstrip(":").strip() for s in _SENTENCE_END.split(text))
-    return [sentence for sentence in found if sentence]
+    return [sentence for sentence in found if sentence and not _ONLY_MATH.fullmatch(sentence)]
 
 
 def is_placeholder(answer_text: str) -> bool:

@@ -396,6 +396,19 @@ def test_an_answer_without_a_list_gives_its_sentences_as_key_points():
     ]
 
 
+def test_an_image_or_a_formula_standing_alone_is_no_sentence_to_make_a_key_point_of():
+    text = (
+        "**What's the normal distribution? 👶**\n\nA continuous distribution:\n\n"
+        "![formula](img/normal.png)\n\n$f(x) = \\frac{1}{\\sigma\\sqrt{2\\pi}}$\n\n"
+        "where μ is the mean ![](img/mu.png) and σ the deviation.\n"
+    )
+    cells = read_upload("theory.md", text.encode()).rows[0].cells
+    assert cells["key_points"].splitlines() == [
+        "A continuous distribution",
+        "where μ is the mean and σ the deviation.",
+    ]
+
+
 def test_a_list_item_with_no_word_to_match_an_answer_by_is_not_made_a_key_point():
     text = (
         "**What are precision and recall? 👶**\n\n* P = TP / (TP + FP)\n"
