@@ -46,6 +46,7 @@ _BREAK_ONLY = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.IGNORECASE)
 _MARKS_OR_SPACE = rf"[\s{_MARK_CHARACTERS}]*"
 _TRAILING_MARKS = re.compile(rf"{_MARKS_OR_SPACE}[{_MARK_CHARACTERS}]{_MARKS_OR_SPACE}\w?\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+_LEFT_BEFORE_STOP = re.compile(r"[\s:]+(?=[.!?](?:\s|$))")
 _ONLY_MATH = re.compile(r"(?:\$\$?[^$]+\$\$?\s*)+[.,]?")
 # What a public set writes in place of an answer nobody has given yet.
 PLACEHOLDER_ANSWERS = frozenset({"", "answer here", "todo", "tbd", "to do", "coming soon"})
@@ -277,7 +278,8 @@ def _sentences(blocks: list[Block | None]) -> list[str]:
     found = []
     for block in blocks:
         if block is not None and block.first.type == "paragraph_open":
-            text = plain_text(block.inline, images=False)
+            # Without its images, "the solution: ![…](…)." keeps a colon before its stop.
+            text = _LEFT_BEFORE_STOP.sub("", plain_text(block.inline, images=False))
             found.extend(s.strip().rstrip(":").strip() for s in _SENTENCE_END.split(text))
     return [sentence for sentence in found if sentence and not _ONLY_MATH.fullmatch(sentence)]
 

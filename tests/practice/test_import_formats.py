@@ -400,12 +400,14 @@ def test_an_image_or_a_formula_standing_alone_is_no_sentence_to_make_a_key_point
     text = (
         "**What's the normal distribution? 👶**\n\nA continuous distribution:\n\n"
         "![formula](img/normal.png)\n\n$f(x) = \\frac{1}{\\sigma\\sqrt{2\\pi}}$\n\n"
-        "where μ is the mean ![](img/mu.png) and σ the deviation.\n"
+        "where μ is the mean ![](img/mu.png) and σ the deviation. You get this solution: "
+        "![](img/beta.png).\n"
     )
     cells = read_upload("theory.md", text.encode()).rows[0].cells
     assert cells["key_points"].splitlines() == [
         "A continuous distribution",
         "where μ is the mean and σ the deviation.",
+        "You get this solution.",
     ]
 
 
