@@ -130,12 +130,8 @@ def _import(page, live_server, file: Path, *, new: int) -> None:
     """Upload the file, read its preview (every row new), confirm, and see the result."""
     _upload(page, live_server, file)
     totals = _totals(page)
-    assert (totals["New"], totals["Changed"], totals["Unchanged"], totals["With errors"]) == (
-        new,
-        0,
-        0,
-        0,
-    )
+    del totals["With warnings"]  # a file's own wording may call for some
+    assert totals == {"New": new, "Changed": 0, "Unchanged": 0, "With errors": 0}
     preview = page.locator("table.import-preview tbody tr")
     expect(preview).to_have_count(new)
     expect(page.locator("tr.import-row-new")).to_have_count(new)
