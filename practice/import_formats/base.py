@@ -13,6 +13,7 @@ from practice.question_columns import (  # noqa: F401 - the formats read these f
     MAX_KEY_POINTS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    suggested_keywords,
 )
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -127,9 +128,18 @@ def slug_from_guid(guid: str) -> str:
 
 
 def derived_key_points(items: list[str]) -> str:
-    """Key points made from an answer's list items: their text only, as many as a question
-    holds, each cut to a key point's length."""
-    points = [cut_at_word(item, KEY_POINT_MAX_CHARS) for item in items if item.strip()]
+    """Key points made from an answer's list items (or sentences): their text only, as many as
+    a question holds, each cut to a key point's length.
+
+    An item with no word to match an answer by ("P = TP / (TP + FP)", "good explainability")
+    would be refused, and stop the whole import for a guess the editor never wrote: it is
+    passed over instead.
+    """
+    points = [
+        cut_at_word(item, KEY_POINT_MAX_CHARS)
+        for item in items
+        if item.strip() and suggested_keywords(item)
+    ]
     return "\n".join(points[:MAX_KEY_POINTS])
 
 

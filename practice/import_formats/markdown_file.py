@@ -11,8 +11,10 @@
     #### Common mistakes                     ← optional: `claim => correction` list items
 
 Without a "Key points" heading, the answer's own top-level list items are the key points (their
-text alone). The 👶 ⭐️ 🚀 marks of the "data-science-interviews" repository give the difficulty
-(easy, medium, hard). A question is placed at its line number.
+text alone), or, when it has no list, the sentences of its paragraphs. A question whose answer
+is empty or a placeholder ("Answer here", "TODO") is left out, with a note. The 👶 ⭐️ 🚀 marks of
+the "data-science-interviews" repository give the difficulty (easy, medium, hard). A question
+is placed at its line number.
 """
 
 import re
@@ -40,6 +42,14 @@ MISTAKES_HEADING = "common mistakes"
 DIFFICULTY_MARKS = {"👶": "easy", "⭐": "medium", "🚀": "hard"}
 _MARK_CHARACTERS = "".join(DIFFICULTY_MARKS) + "\ufe0f\u200d"
 _BREAK_ONLY = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.IGNORECASE)
+# Difficulty marks at the end of a question, with a letter typed after them by mistake ("⭐️I").
+_MARKS_OR_SPACE = rf"[\s{_MARK_CHARACTERS}]*"
+_TRAILING_MARKS = re.compile(rf"{_MARKS_OR_SPACE}[{_MARK_CHARACTERS}]{_MARKS_OR_SPACE}\w?\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+_LEFT_BEFORE_STOP = re.compile(r"[\s:]+(?=[.!?](?:\s|$))")
+_ONLY_MATH = re.compile(r"(?:\$\$?[^$]+\$\$?\s*)+[.,]?")
+# What a public set writes in place of an answer nobody has given yet.
+PLACEHOLDER_ANSWERS = frozenset({"", "answer here", "todo", "tbd", "to do", "coming soon"})
 # The settings a comment after a question may give, by the names an editor may write.
 SETTING_COLUMNS = {
     "slug": "slug",
@@ -113,8 +123,9 @@ def children(inline: Token) -> list[Token]:
     return inline.children
 
 
-def plain_text(inline: Token | None) -> str:
-    """The text of an inline token without its markup: what a reader sees."""
+def plain_text(inline: Token | None, *, images: bool = True) -> str:
+    """The text of an inline token without its markup: what a reader sees (with the
+    descriptions of its images, or not)."""
     if inline is None:
         return ""
     parts = []
@@ -123,15 +134,17 @@ def plain_text(inline: Token | None) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
+        elif child.type == "image" and images:
             parts.append(child.content)
     return one_line("".join(parts))
 
 
 def _strip_marks(text: str) -> tuple[str, str]:
     """The text without trailing difficulty marks, and the difficulty they give ("" if none)."""
-    stripped = text.rstrip(_MARK_CHARACTERS + " \t")
-    marks = text[len(stripped) :]
+    found = _TRAILING_MARKS.search(text)
+    if found is None:
+        return text.rstrip(), ""
+    stripped, marks = text[: found.start()], found.group()
     difficulty = next((d for mark, d in DIFFICULTY_MARKS.items() if mark in marks), "")
     return stripped, difficulty
 
@@ -251,12 +264,29 @@ def read_answer(lines: list[str], body: list[Block]) -> Answer:
         key_points = "\n".join(point for point in points if point)
     else:
         items = [item for block in kept if block and _is_list(block) for item in list_items(block)]
-        key_points = derived_key_points(items)
+        key_points = derived_key_points(items or _sentences(kept))
     return Answer(
         text=text,
         key_points=key_points,
         common_mistakes="\n".join(m for m in mistakes if m) if given_mistakes else None,
     )
+
+
+def _sentences(blocks: list[Block | None]) -> list[str]:
+    """The sentences of the paragraphs among the blocks, each without a closing colon; an
+    image's description and a formula standing alone are no sentence."""
+    found = []
+    for block in blocks:
+        if block is not None and block.first.type == "paragraph_open":
+            # Without its images, "the solution: ![…](…)." keeps a colon before its stop.
+            text = _LEFT_BEFORE_STOP.sub("", plain_text(block.inline, images=False))
+            found.extend(s.strip().rstrip(":").strip() for s in _SENTENCE_END.split(text))
+    return [sentence for sentence in found if sentence and not _ONLY_MATH.fullmatch(sentence)]
+
+
+def is_placeholder(answer_text: str) -> bool:
+    """Whether an answer is empty or stands in for one not written yet ("Answer here")."""
+    return one_line(answer_text).strip(" .!…").lower() in PLACEHOLDER_ANSWERS
 
 
 def _is_break(block: Block) -> bool:
@@ -337,13 +367,16 @@ def read_markdown(data: bytes) -> ImportFile:
             "“##” headings naming the topics."
         )
     slugs = SlugMaker()
-    rows = []
+    rows, unanswered = [], []
     for question in questions:
         settings = {}
         if question.body and (found := _settings(question.body[0], question.line)) is not None:
             settings = found
             question.body = question.body[1:]
         answer = read_answer(lines, question.body)
+        if is_placeholder(answer.text):
+            unanswered.append(question.line)
+            continue
         cells = {
             "slug": "",
             "title": question.title,
@@ -366,6 +399,25 @@ def read_markdown(data: bytes) -> ImportFile:
     for row in rows:
         if row.cells["slug"] is None:
             row.cells["slug"] = slugs.from_title(row.cells["title"])
+    if not rows:
+        raise ImportFileError(
+            f"None of the {len(questions)} questions in the Markdown file has an answer yet. "
+            "Write each answer below its question, then upload the file again."
+        )
     return ImportFile(
-        format_name="Markdown", place_word="line", columns=columns_of(rows), rows=rows
+        format_name="Markdown",
+        place_word="line",
+        columns=columns_of(rows),
+        rows=rows,
+        notes=[_unanswered_note(unanswered)] if unanswered else [],
+    )
+
+
+def _unanswered_note(lines: list[int]) -> str:
+    shown = ", ".join(str(line) for line in lines[:20])
+    more = f" and {len(lines) - 20} more" if len(lines) > 20 else ""
+    questions = "1 question has" if len(lines) == 1 else f"{len(lines)} questions have"
+    return (
+        f"{questions} no answer yet (empty, or “Answer here”), so they were left out: "
+        f"line{'s' if len(lines) > 1 else ''} {shown}{more}. Write their answers to import them."
     )

@@ -395,7 +395,7 @@ def test_an_editor_imports_a_changed_export_and_reimporting_it_changes_nothing(
     _upload_and_wait(page, live_server, _csv_bytes([*rows, broken]), shoot="upload")
     preview = page.locator("table.import-preview")
     expect(preview).to_contain_text("there is no topic “nlp-basics”; the topics are: evaluation.")
-    expect(preview.locator("tr").nth(1)).to_contain_text("line 3")
+    expect(preview.locator("tr").nth(1)).to_contain_text("row 3 (line 4 in a text editor)")
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
     _shoot(page, "preview-with-error")
 

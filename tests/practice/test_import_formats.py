@@ -381,6 +381,73 @@ def test_a_markdown_file_without_questions_says_how_to_write_one():
     assert "holds no question" in message and "###" in message
 
 
+def test_an_answer_without_a_list_gives_its_sentences_as_key_points():
+    # As most answers of the public data-science-interviews set are written.
+    text = (
+        "**What is overfitting? 👶**\n\nWhen your model performs well on the training set "
+        "but cannot generalise. It adjusted too much to the training data.\n\n"
+        "With a simple equation:\n\n```\ny = B0 + B1*x1\n```\n\n<br/>\n"
+    )
+    cells = read_upload("theory.md", text.encode()).rows[0].cells
+    assert cells["key_points"].splitlines() == [
+        "When your model performs well on the training set but cannot generalise.",
+        "It adjusted too much to the training data.",
+        "With a simple equation",
+    ]
+
+
+def test_an_image_or_a_formula_standing_alone_is_no_sentence_to_make_a_key_point_of():
+    text = (
+        "**What's the normal distribution? 👶**\n\nA continuous distribution:\n\n"
+        "![formula](img/normal.png)\n\n$f(x) = \\frac{1}{\\sigma\\sqrt{2\\pi}}$\n\n"
+        "where μ is the mean ![](img/mu.png) and σ the deviation. You get this solution: "
+        "![](img/beta.png).\n"
+    )
+    cells = read_upload("theory.md", text.encode()).rows[0].cells
+    assert cells["key_points"].splitlines() == [
+        "A continuous distribution",
+        "where μ is the mean and σ the deviation.",
+        "You get this solution.",
+    ]
+
+
+def test_a_list_item_with_no_word_to_match_an_answer_by_is_not_made_a_key_point():
+    text = (
+        "**What are precision and recall? 👶**\n\n* P = TP / (TP + FP)\n"
+        "* Precision counts false alarms\n* good explainability\n"
+    )
+    cells = read_upload("theory.md", text.encode()).rows[0].cells
+    assert cells["key_points"] == "Precision counts false alarms"
+
+
+def test_questions_not_answered_yet_are_left_out_with_a_note_naming_their_lines():
+    text = (
+        "## Neural networks\n\n**How to set the learning rate? ⭐️**\n\nAnswer here\n\n<br/>\n\n"
+        "**What is Adam? ⭐️**\n\nAn optimiser with momentum.\n\n<br/>\n\n"
+        "**What is model checkpointing? ⭐️**\n\n<br/>\n"
+    )
+    imported = read_upload("theory.md", text.encode())
+    assert [row.cells["title"] for row in imported.rows] == ["What is Adam?"]
+    assert imported.notes == [
+        "2 questions have no answer yet (empty, or “Answer here”), so they were left out: "
+        "lines 3, 15. Write their answers to import them."
+    ]
+
+
+def test_a_file_of_unanswered_questions_says_so():
+    message = _refusal("theory.md", b"**What is a time series?**\n\nAnswer here\n")
+    assert "None of the 1 questions" in message and "Write each answer" in message
+
+
+def test_a_letter_typed_after_the_difficulty_mark_stays_out_of_the_title():
+    # "⭐️I" in the public set: the mark, then a stray letter.
+    text = "**What is the area under the PR curve? Is it a useful metric? ⭐️I**\n\nA score.\n"
+    cells = read_upload("theory.md", text.encode()).rows[0].cells
+    assert cells["title"] == "What is the area under the PR curve? Is it a useful metric?"
+    assert cells["prompt"] == cells["title"]
+    assert cells["difficulty"] == "medium"
+
+
 # Anki text export
 
 

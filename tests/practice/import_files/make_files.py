@@ -6,6 +6,7 @@ Every file is written from the constants below, so a test reads back what is wri
 """
 
 import csv
+import hashlib
 import io
 import os
 import struct
@@ -90,6 +91,90 @@ def png(width: int, height: int, shade: int = 0) -> bytes:
 GIF = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
+
+
+# A chart an editor uploaded to the bank before, which the Markdown file shows by its URL: our
+# images are named by their bytes (practice.images), so the URL follows from the file.
+THRESHOLD_PNG_SIZE = (16, 10, 90)
+
+
+def threshold_png() -> bytes:
+    return png(*THRESHOLD_PNG_SIZE)
+
+
+ROC_SETTINGS = (
+    "<!-- slug: roc-auc-vs-accuracy; difficulty: medium; kind: conceptual; "
+    "skills: model-evaluation, statistics-probability; minutes: 6; status: draft -->"
+)
+MARKDOWN = r"""# Machine learning interview questions
+
+* Written in the layout of public interview-question repositories.
+* Legend: 👶 easy ⭐️ medium 🚀 expert
+
+## Supervised machine learning
+
+**What is supervised machine learning? 👶**
+
+Learning a mapping from inputs to known labels, from examples that have both.
+
+<br/>
+
+**What is regularisation, and which kinds do you know? ‍⭐️**
+
+Regularisation adds a penalty on model complexity to the loss, for example
+$L(w) + \lambda \lVert w \rVert^2$, so that the model prefers simpler fits.
+
+- L2 (ridge) shrinks weights towards zero
+  - it keeps every feature
+  - weights rarely reach exactly zero
+- L1 (lasso) sets some weights to zero
+- Dropout switches off random units while training
+
+| penalty | effect on weights |
+|---------|-------------------|
+| L1      | sparse            |
+| L2      | small             |
+
+```python
+from sklearn.linear_model import Ridge
+
+model = Ridge(alpha=1.0)  # alpha is λ
+```
+
+<br/>
+
+## Model evaluation
+
+### How does ROC AUC differ from accuracy?
+{roc_settings}
+
+Accuracy counts correct labels at one threshold; ROC AUC, $P(s_+ > s_-)$, judges the ranking
+over every threshold.
+
+![ROC curve](images/roc.png)
+
+#### Key points
+
+- AUC measures ranking across all thresholds :: ranking, threshold, all thresholds
+- Accuracy depends on one threshold and on class balance :: threshold, class balance
+
+#### Common mistakes
+
+- An AUC of 0.8 means 80% accuracy => AUC is a ranking measure, not a share of correct labels.
+
+**What is the trade-off between precision and recall? 🚀**
+
+Raising the threshold $t$ makes positives rarer: precision rises, recall falls.
+
+![Precision and recall as the threshold rises]({threshold_url})
+"""
+
+
+def markdown() -> bytes:
+    """As the public interview-question repositories lay their files out."""
+    url = f"/images/{hashlib.sha256(threshold_png()).hexdigest()}.png"
+    text = MARKDOWN.replace("{roc_settings}", ROC_SETTINGS)
+    return text.replace("{threshold_url}", url).encode()
 
 
 def excel_csv() -> bytes:
@@ -195,7 +280,7 @@ ARCHIVE_MARKDOWN = """\
 
 ### What does a convolution layer learn?
 
-Local filters shared across the image:
+Local filters $w$ shared across the image, $y = w * x$:
 
 ![A 3×3 filter sliding over an image](img/diagram.png)
 
@@ -227,6 +312,8 @@ FILES = {
     "anki_notes.txt": anki_text,
     "deck.apkg": anki_package,
     "questions_with_images.zip": archive,
+    "interview_questions.md": markdown,
+    "threshold.png": threshold_png,
 }
 
 
