@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 
 from mlcareer.caching import content_changed
 from practice.models import Question
-from practice.search import search_index_refresh
+from practice.search import search_index_forget
 
 # Ids per statement on a database that takes them one parameter each.
 CHUNK_MAX = 900
@@ -216,6 +216,6 @@ def selection_delete(plan: DeletionPlan, *, fingerprint: str | None = None) -> i
             plan.model._base_manager.filter(pk__in=roots)._raw_delete(using)
         if plan.model is Question:
             # The deletes sent no signals: the questions leave the search index here.
-            search_index_refresh(ids)
+            search_index_forget(ids)
         transaction.on_commit(content_changed, using=using)
     return len(ids)

@@ -47,7 +47,7 @@ from practice.question_columns import (
     minutes_parse,
 )
 from practice.rendering import OUR_IMAGE_SHA, markdown_display_problems
-from practice.search import search_index_refresh
+from practice.search import search_index_deferred
 
 CHUNK_ROWS = 250
 NEW, CHANGE, UNCHANGED, ERROR = "new", "change", "no change", "error"
@@ -638,7 +638,7 @@ def import_apply(
     if report.blocked:
         return report
     writing = [plan for plan in plans if plan.report.action in (NEW, CHANGE)]
-    with transaction.atomic():
+    with transaction.atomic(), search_index_deferred() as indexed:
         if conflicts := _changed_meanwhile(writing):
             report.file_errors.append(
                 f"While the file was checked, {_listed(conflicts)} changed in the bank. "
@@ -652,7 +652,7 @@ def import_apply(
                 topic.save()
         for start in range(0, len(writing), CHUNK_ROWS):
             _write(writing[start : start + CHUNK_ROWS], user=user, now=now)
-        search_index_refresh(plan.existing.pk for plan in writing)
+        indexed.update(plan.existing.pk for plan in writing)
     report.applied = True
     return report
 

@@ -11,8 +11,11 @@ made by migration 0017. Learners type plain words and "quoted phrases": the sear
 their letters and digits, so no input can be taken as query syntax.
 """
 
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -338,6 +341,51 @@ def search_index_refresh(question_ids: Iterable[int]) -> None:
             cursor.execute(f"{_SQLITE_ROWS} WHERE q.id IN ({placeholders})", batch)
 
 
+def search_index_forget(question_ids: Sequence[int]) -> None:
+    """Drop deleted questions from the index in one statement, however many (a bulk delete
+    sends no signals)."""
+    ids = [int(pk) for pk in question_ids]
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM {SearchDocument._meta.db_table} WHERE question_id = ANY(%s)", [ids]
+            )
+        else:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
+            )
+
+
+# The questions whose index waits for the end of a `search_index_deferred` block.
+_pending: ContextVar[set[int] | None] = ContextVar("search_index_pending", default=None)
+
+
+@contextmanager
+def search_index_deferred():
+    """Within the block, saves and deletes that signal only collect their questions' ids
+    (the set yielded, to which a bulk writer adds its own); the index is refreshed once at
+    the end, for all of them, unless the block fails."""
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+    # Reached only when the block ended without an error.
+    search_index_refresh(pending)
+
+
+def _refresh_soon(question_ids: Iterable[int]) -> None:
+    pending = _pending.get()
+    if pending is None:
+        search_index_refresh(question_ids)
+    else:
+        pending.update(question_ids)
+
+
 def search_index_rebuild() -> int:
     """Index every question again from scratch; returns how many were indexed."""
     if connection.vendor == "postgresql":
@@ -352,20 +400,20 @@ def search_index_rebuild() -> int:
 
 def question_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:  # fixtures: load_content refreshes once for all it loaded
-        search_index_refresh([instance.pk])
+        _refresh_soon([instance.pk])
 
 
 def question_deleted(sender, instance, **kwargs) -> None:
-    search_index_refresh([instance.pk])
+    _refresh_soon([instance.pk])
 
 
 def key_point_saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        search_index_refresh([instance.question_id])
+        _refresh_soon([instance.question_id])
 
 
 def key_point_deleted(sender, instance, origin=None, **kwargs) -> None:
     # A question's own deletion takes its key points along and then drops it from the index.
     if isinstance(origin, Question) or getattr(origin, "model", None) is Question:
         return
-    search_index_refresh([instance.question_id])
+    _refresh_soon([instance.question_id])

@@ -131,7 +131,7 @@ def test_an_imported_csv_cell_keeps_the_indentation_of_its_nested_list():
     from practice.import_formats import read_upload
 
     cell = "1. Split the data\n   - by time\n2. Train"
-    data = f'title,model_answer\nSplits,"{cell}"\n'.encode()
+    data = f'title,prompt,model_answer,key_points\nSplits,How?,"{cell}",Splits :: split\n'.encode()
 
     answer = read_upload("questions.csv", data).rows[0].cells["model_answer"]
 
