@@ -377,7 +377,11 @@ def _plan_row(
     cells = row.cells
     title = (cells.get("title") or "").strip()
     slug = _row_slug(row)
-    report = RowReport(place=file.where(row), slug=slug, title=title)
+    # A NUL is shown as the symbol for it: the report is stored, and PostgreSQL's JSON cannot
+    # hold the character itself.
+    report = RowReport(
+        place=file.where(row), slug=slug.replace("\x00", "␀"), title=title.replace("\x00", "␀")
+    )
     errors, warnings = report.errors, report.warnings
     plan = _Plan(report=report, values={}, existing=existing)
 

@@ -7,10 +7,12 @@ import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django_tasks_db.management.commands import db_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,11 +24,15 @@ def run_worker() -> str:
     """
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     out = io.StringIO()
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", stdout=out, stderr=out)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    # The worker closes connections it finds in a transaction, as a long-running process
+    # should; here the connection is the test's, inside the test's transaction (on PostgreSQL
+    # closing it would end the test), so it is left open, as Django's test client leaves it.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", stdout=out, stderr=out)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
     return out.getvalue()
 
 
