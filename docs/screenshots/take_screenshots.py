@@ -4,7 +4,8 @@ Run with `make screenshots`. It builds a throwaway SQLite database with the ship
 and the demo learner, serves it with the development server, and drives the machine's
 Chromium through Playwright: the landing page, a first answer tried there, the dashboard of
 the new account that keeps it, the demo learner's dashboard, the question bank and the skill
-gaps.
+gaps; then an editor imports the import page's ZIP template (Markdown with a formula and an
+image) through the admin and publishes it, and the demo learner opens an imported question.
 """
 
 import os
@@ -30,6 +31,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+EDITOR, EDITOR_PASSWORD = "editor", "editor-password-for-screenshots-2026"
 FIRST_ANSWER = (
     "Supervised learning fits a model to labelled examples, pairs of inputs and known "
     "targets, for example predicting house prices with linear regression or spam with "
@@ -68,12 +70,38 @@ def _serve(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit("The development server did not start.")
 
 
-def _shoot(page, name: str) -> None:
+def _shoot(page, name: str, *, scroll_to: str = "") -> None:
+    """Screenshots at each width; with `scroll_to`, of the page from that element down."""
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)
+        if scroll_to:
+            page.locator(scroll_to).first.evaluate(
+                "element => { element.scrollIntoView(); window.scrollBy(0, -16); }"
+            )
         page.screenshot(path=OUT / f"{name}-{label}.png")
         print(f"wrote docs/screenshots/{name}-{label}.png")
+
+
+def _import_zip_template(browser, base: str, folder: str) -> None:
+    """An editor uploads the import page's ZIP template, reads the preview and confirms."""
+    editor = browser.new_page()
+    _log_in(editor, base, EDITOR, EDITOR_PASSWORD)
+    archive = editor.request.get(base + "/admin/practice/question/import/template/zip/")
+    upload = Path(folder) / "questions.zip"
+    upload.write_bytes(archive.body())
+    editor.goto(base + "/admin/practice/question/import/")
+    editor.get_by_label("File to import").set_input_files(upload)
+    editor.get_by_label("Status").select_option("published")
+    editor.get_by_role("button", name="Upload and check").click()
+    editor.get_by_role("button", name="Confirm import").click(timeout=60_000)
+    editor.locator(".import-done").wait_for(timeout=60_000)
+    # The template's questions are drafts: the editor publishes them from the change list.
+    editor.get_by_role("link", name="See the new and changed questions").click()
+    editor.locator("#action-toggle").check()
+    editor.locator("select[name=action]").select_option(label="Publish the selected questions")
+    editor.get_by_role("button", name="Go").click()
+    editor.close()
 
 
 def _log_in(page, base: str, username: str, password: str) -> None:
@@ -97,8 +125,19 @@ def main() -> None:
         _manage(env, "migrate", "--noinput", "--verbosity", "0")
         _manage(env, "load_content")
         _manage(env, "seed_demo")
+        _manage(
+            {**env, "DJANGO_SUPERUSER_PASSWORD": EDITOR_PASSWORD},
+            *("createsuperuser", "--noinput", "--username", EDITOR, "--email", "e@example.com"),
+        )
         port = _free_port()
         server = _serve(env, port)
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             with sync_playwright() as playwright:
@@ -132,10 +171,18 @@ def main() -> None:
                 _shoot(demo, "questions")
                 demo.goto(base + "/assessments/gaps/")
                 _shoot(demo, "gaps")
+
+                _import_zip_template(browser, base, folder)
+                demo.goto(base + "/questions/?q=ROC+AUC+mislead")
+                demo.get_by_role("link", name="What does ROC AUC measure").first.click()
+                demo.get_by_text("Show the model answer").click()
+                demo.locator(".katex").first.wait_for()
+                _shoot(demo, "imported-question", scroll_to="details[open] > summary")
                 browser.close()
         finally:
-            server.terminate()
-            server.wait()
+            for process in (server, worker):
+                process.terminate()
+                process.wait()
 
 
 if __name__ == "__main__":

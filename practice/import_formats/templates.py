@@ -72,7 +72,7 @@ EXAMPLE_QUESTIONS = [
         "high ROC AUC hides a poor model.",
         "model_answer": (
             "ROC AUC is the chance that the model scores a random positive above a random "
-            "negative. It judges the ranking alone:\n"
+            "negative, $\\mathrm{AUC} = P(s^+ > s^-)$. It judges the ranking alone:\n"
             "\n"
             "- it does not depend on a decision threshold;\n"
             "- it ignores calibration, so scores can rank well and still be poor "
