@@ -1,8 +1,6 @@
 """The import pipeline, without HTTP: what a file's rows would do, and doing it all or nothing."""
 
-import io
 import json
-import zipfile
 
 import pytest
 from django.db import connection
@@ -30,6 +28,7 @@ from tests.factories import (
     make_user,
 )
 from tests.practice.test_admin import COLUMNS, MISTAKE_COLUMNS, _csv, _row
+from tests.practice.test_import_formats import _zip
 
 pytestmark = pytest.mark.django_db
 
@@ -526,16 +525,8 @@ Local filters shared across the image:
 """
 
 
-def _archive(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return out.getvalue()
-
-
 def test_an_archive_s_images_are_shown_by_the_questions_that_name_them_once_imported(catalogue):
-    data = _archive(
+    data = _zip(
         {"bank/questions.md": ARCHIVE_MARKDOWN.encode(), "bank/img/diagram.png": make_png()}
     )
     file = read_upload("bank.zip", data)
