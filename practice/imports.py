@@ -261,7 +261,10 @@ class _Catalogue:
 
     def no_topic(self, value: str) -> str:
         slugs = ", ".join(topic.slug for topic in self.topics) or "none yet (add one first)"
-        return f"there is no topic “{value}”; the topics are: {slugs}."
+        return (
+            f"there is no topic “{value}”; the topics are: {slugs}. To add it, tick “Create "
+            "missing topics” on the upload page."
+        )
 
     def no_skill(self, values: list[str]) -> str:
         named = _listed([f"“{value}”" for value in values])

@@ -92,7 +92,7 @@ def test_an_applied_file_creates_questions_with_key_points_skills_and_author(cat
     ]
 
 
-def test_an_unknown_topic_is_named_with_its_line_and_the_valid_topic_slugs(catalogue):
+def test_an_unknown_topic_is_named_with_its_line_the_valid_slugs_and_how_to_add_it(catalogue):
     make_topic(slug="deployment", name="Deployment")
     rows = [_row(n) for n in range(38)] + [_row(99, topic="nlp-basics")]
 
@@ -102,7 +102,8 @@ def test_an_unknown_topic_is_named_with_its_line_and_the_valid_topic_slugs(catal
     assert bad.place.startswith("row 40 (line ")
     assert bad.action == "error"
     assert bad.errors == [
-        "there is no topic “nlp-basics”; the topics are: deployment, evaluation."
+        "there is no topic “nlp-basics”; the topics are: deployment, evaluation. To add it, "
+        "tick “Create missing topics” on the upload page."
     ]
     assert report.blocked
     assert report.summary.startswith("1 row has errors, so nothing will be imported")
