@@ -48,12 +48,38 @@ def make_user(*, username=None, email=None, password=DEFAULT_PASSWORD, **fields)
     return user
 
 
+# The content models whose permissions later migrations gave the Editors group, beyond those
+# of practice.migrations.0002_editors_group.
+_EDITORS_LATER_MODELS = {"practice": ["term", "commonmistake", "questionimage"]}
+
+
+def editors_group():
+    """The Editors group with the permissions its migrations give it.
+
+    Transactional tests (the browser tests) empty the database, the group included, so a test
+    that runs after one finds it gone; it is made again here as the migrations made it.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        migration = importlib.import_module("practice.migrations.0002_editors_group")
+        for content in (migration.CONTENT_MODELS, _EDITORS_LATER_MODELS):
+            for app_label, models in content.items():
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label=app_label, content_type__model__in=models
+                    )
+                )
+    return group
+
+
 def make_editor(*, username=None):
     """A staff member in the Editors group, who curates content but is no superuser."""
-    from django.contrib.auth.models import Group
-
     user = make_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 

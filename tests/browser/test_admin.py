@@ -6,7 +6,6 @@ learners' practice leaves).
 """
 
 import csv
-import importlib
 import io
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +14,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -28,6 +26,7 @@ from tests.ai.workers import run_worker
 from tests.browser.conftest import assert_fits_width
 from tests.factories import (
     DEFAULT_PASSWORD,
+    editors_group,
     make_ai_review,
     make_catalogue,
     make_guide_item,
@@ -40,8 +39,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-editors_migration = importlib.import_module("practice.migrations.0002_editors_group")
 
 
 class _InlineCode(HTMLParser):
@@ -132,19 +129,7 @@ def problems(page, console_problems):
 @pytest.fixture
 def content(db):
     """A row of every model that has an admin, and the two kinds of staff who use it."""
-    # The database is emptied between browser tests: rebuild the group its migration made.
-    editors, _ = Group.objects.get_or_create(name=editors_migration.EDITORS)
-    for app_label, models in editors_migration.CONTENT_MODELS.items():
-        editors.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label, content_type__model__in=models
-            )
-        )
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="practice", content_type__model="questionimage"
-        )
-    )
+    editors = editors_group()
     make_user(username="root", is_staff=True, is_superuser=True)
     curator = make_user(username="curator", is_staff=True)
     curator.groups.add(editors)

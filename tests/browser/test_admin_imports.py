@@ -7,14 +7,12 @@ The files are those of tests/practice/import_files (make_files.py writes them wi
 format's own program). The worker runs in this process (`run_worker`) when a job waits.
 """
 
-import importlib
 import io
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -22,12 +20,11 @@ from playwright.sync_api import expect
 from practice.images import image_store
 from practice.models import Question, Topic
 from tests.ai.workers import run_worker
-from tests.factories import make_skill, make_skill_area, make_user
+from tests.factories import editors_group, make_skill, make_skill_area, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FILES = Path(__file__).parent.parent / "practice" / "import_files"
-editors_migration = importlib.import_module("practice.migrations.0002_editors_group")
 # The skills the files name, and the one chosen as the default for rows that name none.
 SKILLS = [
     "ml-algorithms",
@@ -69,14 +66,7 @@ def _session_cookie(page, live_server, user) -> None:
 @pytest.fixture
 def bank(db):
     """An editor, a learner, and the skills the files name; no topic (the files make them)."""
-    # The database is emptied between browser tests: rebuild the group its migration made.
-    editors, _ = Group.objects.get_or_create(name=editors_migration.EDITORS)
-    for app_label, models in editors_migration.CONTENT_MODELS.items():
-        editors.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label, content_type__model__in=models
-            )
-        )
+    editors = editors_group()
     editor = make_user(username="curator", is_staff=True)
     editor.groups.add(editors)
     area = make_skill_area()
