@@ -28,7 +28,7 @@ from practice.models import (
 )
 from practice.rendering import markdown_display_problems, render_markdown
 from practice.resources import QuestionResource
-from practice.search import question_ids_matching, search_index_refresh
+from practice.search import question_ids_matching, search_index_deferred
 from practice.statistics import content_statistics, questions_with_usage
 
 COMMENT_PREVIEW_CHARS = 120
@@ -361,9 +361,10 @@ class QuestionAdmin(
         return format_html_join("", "{}", ((image_figure(image),) for image in images))
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The question is indexed with its key points as they stand after the inlines.
-        search_index_refresh([form.instance.pk])
+        # The inlines' key point saves are indexed once, as they stand after them all.
+        with search_index_deferred() as indexed:
+            super().save_related(request, form, formsets, change)
+            indexed.add(form.instance.pk)
         for name, data in form.cleaned_data.get("image_uploads") or []:
             image = image_store(data, name=name, user=request.user)
             if image.question_id is None:

@@ -238,6 +238,13 @@ def anki_package(
     deck = genanki.Deck(ANKI_DECK_ID, ANKI_DECK_NAME)
     for question in questions:
         deck.add_note(anki_note(question))
+    return package_bytes([deck], media=media, timestamp=now.timestamp())
+
+
+def package_bytes(
+    decks: Sequence[genanki.Deck], *, media: Sequence[tuple[str, bytes]], timestamp: float
+) -> bytes:
+    """The .apkg file of these decks with `media` as (file name, content) pairs."""
     out = io.BytesIO()
     # genanki packs media from files: each one is written out under its own name first.
     with tempfile.TemporaryDirectory(prefix="anki-media-") as folder:
@@ -248,7 +255,7 @@ def anki_package(
             path = Path(folder) / name
             path.write_bytes(content)
             paths.append(str(path))
-        genanki.Package(deck, media_files=paths).write_to_file(out, timestamp=now.timestamp())
+        genanki.Package(list(decks), media_files=paths).write_to_file(out, timestamp=timestamp)
     return out.getvalue()
 
 

@@ -46,7 +46,7 @@ from practice.question_columns import (
     key_points_parse,
     minutes_parse,
 )
-from practice.rendering import OUR_IMAGE_SHA, markdown_display_problems
+from practice.rendering import OUR_IMAGE_PATH, markdown_display_problems
 from practice.search import search_index_deferred
 
 CHUNK_ROWS = 250
@@ -336,7 +336,7 @@ def _known_images(file: ImportFile) -> frozenset[str]:
         sha
         for row in file.rows
         for column in ("prompt", "model_answer")
-        for sha in OUR_IMAGE_SHA.findall(row.cells.get(column) or "")
+        for sha in OUR_IMAGE_PATH.findall(row.cells.get(column) or "")
     } - coming
     stored = QuestionImage.objects.filter(sha256__in=named).values_list("sha256", flat=True)
     return frozenset(coming | (set(stored) if named else set()))
@@ -348,7 +348,7 @@ def _images_store(file: ImportFile, plans: list[_Plan], *, user) -> None:
         sha
         for plan in plans
         for column in ("prompt", "model_answer")
-        for sha in OUR_IMAGE_SHA.findall(plan.values.get(column) or "")
+        for sha in OUR_IMAGE_PATH.findall(plan.values.get(column) or "")
     }
     for name, data in file.images.items():
         if hashlib.sha256(data).hexdigest() in shown and not image_refusal(data, name):

@@ -57,9 +57,8 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Our own images: content-addressed, served by practice.views.images.
-OUR_IMAGE_PATH = re.compile(r"/images/[0-9a-f]{64}\.(?:png|jpg|gif|webp)")
-# The sha256 of each of our images a text names.
-OUR_IMAGE_SHA = re.compile(r"/images/([0-9a-f]{64})\.(?:png|jpg|gif|webp)")
+# One of our images' URLs; its group is the image's sha256.
+OUR_IMAGE_PATH = re.compile(r"/images/([0-9a-f]{64})\.(?:png|jpg|gif|webp)")
 _ALIGNMENT_CLASSES = {
     "text-align:left": "text-start",
     "text-align:center": "text-center",
@@ -451,22 +450,23 @@ def markdown_display_problems(
         return [f"It is shown as plain text, not Markdown: {problem}" for problem in bounds]
     images, links, tags = _images_and_links(_PARSER.parse(text))
     problems = []
-    ours = [src for src in images if OUR_IMAGE_PATH.fullmatch(src)]
+    ours = [(src, found.group(1)) for src in images if (found := OUR_IMAGE_PATH.fullmatch(src))]
     elsewhere = [src for src in images if re.match(r"(?i)https?://", src)]
-    others = [src for src in images if src not in ours and src not in elsewhere]
+    others = [src for src in images if not OUR_IMAGE_PATH.fullmatch(src) and src not in elsewhere]
     if ours:
         from practice.models import QuestionImage  # the models import this module
 
-        shas = [src.rsplit("/", 1)[1].split(".")[0] for src in ours]
         stored = (
             known_images
             if known_images is not None
             else set(
-                QuestionImage.objects.filter(sha256__in=shas).values_list("sha256", flat=True)
+                QuestionImage.objects.filter(sha256__in=[sha for _, sha in ours]).values_list(
+                    "sha256", flat=True
+                )
             )
         )
-        for src in ours:
-            if src.rsplit("/", 1)[1].split(".")[0] not in stored:
+        for src, sha in ours:
+            if sha not in stored:
                 problems.append(
                     f"No image is stored at “{src}”; upload it with the question and paste the "
                     "Markdown shown beside it."

@@ -5,10 +5,8 @@ zipfile), so that what an editor downloads is what those programs make."""
 import csv
 import io
 import json
-import os
 import re
 import struct
-import tempfile
 import zipfile
 import zlib
 
@@ -18,6 +16,7 @@ from markdown_it import MarkdownIt
 from openpyxl.styles import Alignment, Font
 
 from mlcareer.spreadsheets import spreadsheet_safe
+from practice.anki_export import package_bytes
 from practice.import_formats.base import COLUMNS
 from practice.models import MISTAKE_SEPARATOR
 from practice.question_columns import KEY_POINT_SEPARATOR
@@ -299,17 +298,9 @@ def write_apkg(questions=EXAMPLE_QUESTIONS, *, media: dict[str, bytes] | None = 
                 guid=anki_guid(question),
             )
         )
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for name, content in (media or {}).items():
-            path = os.path.join(folder, name)
-            with open(path, "wb") as file:
-                file.write(content)
-            paths.append(path)
-        package = genanki.Package(list(decks.values()), media_files=paths)
-        out = io.BytesIO()
-        package.write_to_file(out, timestamp=_ANKI_TIMESTAMP)
-    return out.getvalue()
+    return package_bytes(
+        list(decks.values()), media=list((media or {}).items()), timestamp=_ANKI_TIMESTAMP
+    )
 
 
 def example_png(width: int = 160, height: int = 120) -> bytes:
