@@ -419,7 +419,11 @@ def test_question_page_widgets_work(page, live_server, content, problems):
     with page.expect_popup() as popup_info:
         page.locator("#add_id_topic").click()
     popup = popup_info.value
+    popup.wait_for_load_state()
     popup.get_by_label("Name").fill("Deployment")
+    # The slug is filled in from the name by the admin's script; on a busy machine the script
+    # may not have run yet, and a save without a slug keeps the popup open with an error.
+    expect(popup.get_by_label("Slug")).to_have_value("deployment")
     popup.get_by_role("button", name="Save", exact=True).click()
     popup.wait_for_event("close")
     expect(page.locator("#id_topic option:checked")).to_have_text("Deployment")
