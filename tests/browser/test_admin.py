@@ -421,8 +421,9 @@ def test_question_page_widgets_work(page, live_server, content, problems):
     popup = popup_info.value
     popup.wait_for_load_state()
     popup.get_by_label("Name").fill("Deployment")
-    # The slug is filled in from the name by the admin's script; on a busy machine the script
-    # may not have run yet, and a save without a slug keeps the popup open with an error.
+    # The admin's script fills the slug in from the name when the field changes (on leaving
+    # it); a save without a slug would keep the popup open with an error.
+    popup.get_by_label("Name").press("Tab")
     expect(popup.get_by_label("Slug")).to_have_value("deployment")
     popup.get_by_role("button", name="Save", exact=True).click()
     popup.wait_for_event("close")
